@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# This file has two lives. Copied into a kernel tree as
+# drivers/dma-buf/Makefile, kbuild reads the first half. Run from a
+# checkout of this repository, it is the harness's entry point.
+
+ifneq ($(KERNELRELEASE),)
+
+obj-y := dma-fence.o
+obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/
+
+else
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all run test kunit kselftest conformance shell clean deps tree check
+all: run
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh ours
+
+# The main job: build our kernel, boot it and run the end-to-end demo.
+run: tree
+	@$(S)/build-x86.sh ours
+	@$(S)/boot.sh ours demo
+
+# Everything; the last line printed is "N passed, N failed".
+test: deps
+	@$(S)/test.sh
+
+kunit: tree
+	@$(S)/kunit-uml.sh
+
+# Boots ours and stock on x86_64: KUnit, upstream conformance, kselftests.
+kselftest conformance: tree
+	@$(S)/build-x86.sh ours
+	@$(S)/build-x86.sh stock
+	@$(S)/boot.sh ours test
+	@$(S)/boot.sh stock test
+
+check:
+	@$(S)/check.sh
+
+shell: tree
+	@$(S)/build-x86.sh ours
+	@$(S)/boot.sh ours shell
+
+clean:
+	rm -rf build
+
+endif

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Boot a flavour's x86_64 kernel under QEMU (TCG, SeaBIOS, 2 CPUs).
+# Usage: boot.sh ours|stock test|demo|shell
+#   test   console to a log, judged by results.py into results/boot-FLAVOUR
+#   demo   console on the terminal (and a log): the end-to-end demo
+#   shell  an interactive busybox shell in the guest
+. "$(dirname "$0")/lib.sh"
+
+FLAVOUR=${1:?usage: boot.sh FLAVOUR MODE}
+MODE=${2:?usage: boot.sh FLAVOUR MODE}
+IMAGE=$CACHE/build/$FLAVOUR-x86/arch/x86/boot/bzImage
+LOG=$OUT/logs/boot-$FLAVOUR-$MODE.log
+TIMEOUT=${BOOT_TIMEOUT:-900}
+[ -f "$IMAGE" ] || die "no $FLAVOUR kernel at $IMAGE: build it first"
+mkdir -p "$OUT/logs"
+
+cpio=$("$REPO/scripts/initramfs.sh") || die "building the initramfs"
+cmdline="console=ttyS0 panic=-1 dmabuf.mode=$MODE"
+case "$MODE" in
+test)
+	# Stock runs its own built-in copy of the upstream selftests: enable
+	# the same groups that ours has staged.
+	[ "$FLAVOUR" = stock ] && cmdline="$cmdline $("$REPO/scripts/conformance.sh" cmdline)"
+	;;
+demo) cmdline="$cmdline quiet kunit.filter_glob=dma-fence-demo" ;;
+shell) cmdline="$cmdline kunit.enable=0" ;;
+esac
+
+QEMU=(qemu-system-x86_64 -accel tcg -smp 2 -m 1G -nodefaults -display none
+	-no-reboot -kernel "$IMAGE" -initrd "$cpio" -append "$cmdline")
+
+case "$MODE" in
+test)
+	say "booting $FLAVOUR (test mode, log: $LOG, timeout ${TIMEOUT}s)"
+	start=$(date +%s)
+	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
+		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
+	say "$FLAVOUR guest ran $(( $(date +%s) - start ))s"
+	reset_results "boot-$FLAVOUR"
+	st_dir=$OURS/drivers/dma-buf-upstream-st
+	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR" \
+		--st-dir "$st_dir" --end-marker DMABUF-GUEST-END
+	;;
+demo)
+	timeout "$TIMEOUT" "${QEMU[@]}" -serial stdio < /dev/null | tee "$LOG" |
+		grep --line-buffered -v '^DMABUF-GUEST-END'
+	grep -q '^dmabuf-demo exited with status 0' "$LOG" || die "the demo failed; see $LOG"
+	;;
+shell)
+	"${QEMU[@]}" -serial mon:stdio
+	;;
+*) die "unknown mode '$MODE'" ;;
+esac

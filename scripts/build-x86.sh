@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Build one flavour's x86_64 kernel: tinyconfig + the shared fragments,
+# out of tree, through ccache. Usage: build-x86.sh ours|stock
+. "$(dirname "$0")/lib.sh"
+
+FLAVOUR=${1:?usage: build-x86.sh ours|stock}
+TREE=$(tree_of "$FLAVOUR")
+BUILD=$CACHE/build/$FLAVOUR-x86
+LOG=$OUT/logs/build-$FLAVOUR-x86.log
+FRAGMENTS=("$REPO/scripts/config/x86_64.config" "$REPO/scripts/config/debug.config")
+KMAKE=(make -C "$TREE" O="$BUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
+mkdir -p "$BUILD" "$OUT/logs"
+
+# What the configuration depends on: the fragments and, for ours, our
+# Kconfig files (a new symbol needs a new configuration).
+config_key() {
+	cat "${FRAGMENTS[@]}"
+	[ "$FLAVOUR" = ours ] && find "$REPO" -name Kconfig -not -path "$REPO/build/*" | sort | xargs cat
+	return 0
+}
+
+# A requested option that did not make it into .config is an error, unless
+# this flavour's Kconfig does not define the symbol at all (yet).
+check_config() {
+	local line sym want
+	grep -E '^(CONFIG_\w+=|# CONFIG_\w+ is not set)' "${FRAGMENTS[@]}" -h | while read -r line; do
+		sym=$(echo "$line" | grep -oE 'CONFIG_\w+' | head -1)
+		want=$line
+		grep -qxF "$want" "$BUILD/.config" && continue
+		if ! grep -rqE "^(menu)?config ${sym#CONFIG_}\$" --include='Kconfig*' "$TREE"; then
+			echo "  $FLAVOUR does not define $sym (feature not provided yet)"
+			continue
+		fi
+		echo "config: wanted '$want', got '$(grep -E "$sym[= ]" "$BUILD/.config" || echo unset)'" >&2
+		return 1
+	done
+}
+
+configure() {
+	say "configuring $FLAVOUR x86_64 kernel"
+	"${KMAKE[@]}" tinyconfig
+	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$BUILD/.config" "${FRAGMENTS[@]}"
+	"${KMAKE[@]}" olddefconfig
+	check_config
+}
+
+key=$(config_key | sha256sum | cut -d' ' -f1)
+image=$BUILD/arch/x86/boot/bzImage
+if [ "$(cat "$BUILD/.dmabuf-config-key" 2>/dev/null)" != "$key" ]; then
+	rm -f "$BUILD/.dmabuf-config-key" "$BUILD/.dmabuf-built"
+	configure > "$LOG" 2>&1 || { tail -30 "$LOG"; die "configuring $FLAVOUR; see $LOG"; }
+	echo "$key" > "$BUILD/.dmabuf-config-key"
+	grep 'does not define' "$LOG" || true
+fi
+
+# The pristine tree never changes: once built, stock is reused as it is.
+if [ "$FLAVOUR" = stock ] && [ -f "$BUILD/.dmabuf-built" ] && [ -f "$image" ]; then
+	say "stock x86_64 kernel is cached"
+	exit 0
+fi
+say "building $FLAVOUR x86_64 kernel (log: $LOG)"
+start=$(date +%s)
+"${KMAKE[@]}" bzImage >> "$LOG" 2>&1 || { grep -E 'error|Error' "$LOG" | head -30; die "building $FLAVOUR x86_64; see $LOG"; }
+touch "$BUILD/.dmabuf-built"
+say "built $image in $(( $(date +%s) - start ))s"

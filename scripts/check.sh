@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Static checks on this repository's sources, one recorded case per file:
+#   cleanroom   overlap with upstream (../shared/tools/cleanroom.py)
+#   checkpatch  scripts/checkpatch.pl --strict, clean
+#   kernel-doc  scripts/kernel-doc -none -Wall, silent
+. "$(dirname "$0")/lib.sh"
+
+reset_results check
+CLEANROOM=$REPO/../shared/tools/cleanroom.py
+cd "$REPO"
+mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' | sort -u |
+	while read -r f; do [ -f "$f" ] && echo "$f"; done)
+
+say "cleanroom over ${#sources[@]} files"
+if [ -f "$CLEANROOM" ]; then
+	UPSTREAM_LINUX=$BASE python3 "$CLEANROOM" --files "${sources[@]}" > "$OUT/logs/cleanroom.log" 2>&1 || true
+	while read -r verdict rest; do
+		file=${rest##* }
+		case "$verdict" in
+		ok) record check PASS "cleanroom $file" ;;
+		OVER) record check FAIL "cleanroom $file: $rest"; echo "  OVER $rest" ;;
+		esac
+	done < "$OUT/logs/cleanroom.log"
+	grep -q '^cleanroom:' "$OUT/logs/cleanroom.log" ||
+		record check FAIL "cleanroom did not finish (see $OUT/logs/cleanroom.log)"
+else
+	record check FAIL "cleanroom tool missing at $CLEANROOM"
+fi
+
+say "checkpatch --strict and kernel-doc"
+for f in "${sources[@]}"; do
+	if out=$("$BASE/scripts/checkpatch.pl" --strict --no-tree --quiet --show-types -f "$f" 2>&1) && [ -z "$out" ]; then
+		record check PASS "checkpatch $f"
+	else
+		record check FAIL "checkpatch $f"
+		echo "$out" | head -20
+	fi
+	case "$f" in
+	scripts/*) continue ;;
+	esac
+	out=$("$BASE/scripts/kernel-doc" -none -Wall "$f" 2>&1)
+	if [ -z "$out" ]; then
+		record check PASS "kernel-doc $f"
+	else
+		record check FAIL "kernel-doc $f"
+		echo "$out" | head -20
+	fi
+done

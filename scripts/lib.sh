@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared paths and helpers for the harness scripts. Source, do not run.
+#
+# Layout of the cache (never inside the repository):
+#   $CACHE/linux-source-6.12/    pristine unpack of Debian's linux-source-6.12
+#   $CACHE/trees/ours/           hard-linked copy, upstream dma-buf removed,
+#                                this repository overlaid
+#   $CACHE/build/<flavour>-<arch>/  out-of-tree (O=) build directories
+# Per-run output (logs, results) goes to $OUT, inside the repository's
+# build/ directory, which git ignores.
+
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=${DMABUF_CACHE:-$HOME/.cache/dmabuf}
+BASE=$CACHE/linux-source-6.12
+OURS=$CACHE/trees/ours
+OUT=${DMABUF_OUT:-$REPO/build}
+RESULTS=$OUT/results
+JOBS=${JOBS:-$(nproc)}
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Trees differ only in their absolute path; let ccache share objects.
+export CCACHE_BASEDIR=$CACHE
+export CCACHE_NOHASHDIR=1
+
+mkdir -p "$OUT" "$RESULTS"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+
+# tree_of FLAVOUR: the source tree a flavour builds from.
+tree_of() {
+	case "$1" in
+	ours) echo "$OURS" ;;
+	stock) echo "$BASE" ;;
+	*) die "unknown flavour '$1' (ours or stock)" ;;
+	esac
+}
+
+# record STEP STATUS NAME: append one test-case result for the summary.
+# STATUS is PASS, FAIL or SKIP.
+record() {
+	printf '%s %s\n' "$2" "$3" >> "$RESULTS/$1.txt"
+}
+
+# reset_results STEP: forget the results of an earlier run of STEP.
+reset_results() {
+	rm -f "$RESULTS/$1.txt"
+	: > "$RESULTS/$1.txt"
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+"""Judge one kernel console log and record its test cases.
+
+Usage: results.py LOG STEP [--st-dir DIR] [--end-marker TEXT]
+
+Reads the console of a test boot (UML or x86_64) and appends one line per
+test case, "PASS|FAIL|SKIP name", to build/results/STEP.txt. It knows:
+
+  KTAP     KUnit's output; every leaf case counts, and each suite's plan
+           must be complete (a missing result is a failure)
+  st       upstream's in-kernel selftests ("dma-buf: Running group/case");
+           with --st-dir, every SUBTEST() listed in the st-*.c there must
+           run, so a group that stops early fails its remaining cases
+  KSFT     kselftest TAP that the guest's init prefixes with "KSFT name: "
+  splats   any BUG, WARNING, KASAN, lockdep, RCU stall, kmemleak or panic
+           report is a failed case of its own
+  end      with --end-marker, a log without that line failed (a hang or a
+           crash before init finished)
+"""
+import argparse
+import glob
+import os
+import re
+
+STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
+KTAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+) ([^#]*?)\s*(?:#\s*(.*))?$")
+KTAP_PLAN = re.compile(r"^(\s*)1\.\.(\d+)$")
+KTAP_SUBTEST = re.compile(r"^\s*# Subtest: (.+)$")
+ST_RUN = re.compile(r"dma-buf: Running (\w+)(?:/(\w+))?$")
+ST_FAIL = re.compile(r"dma-buf/(\w+): (\w+) failed with error (-?\d+)")
+KSFT = re.compile(r"^KSFT ([\w.-]+): (.*)$")
+KSFT_END = re.compile(r"^KSFT-END ([\w.-]+) rc=(\d+)$")
+SPLATS = [re.compile(p) for p in (
+    r"\bBUG:", r"WARNING:", r"\bOops\b", r"Kernel panic", r"KASAN:",
+    r"general protection fault", r"INFO: possible", r"INFO: trying to register",
+    r"detected stalls?", r"rcu: INFO:", r"ODEBUG:", r"UBSAN:",
+    r"unreferenced object 0x", r"suspected memory leaks",
+    r"BUG kmalloc", r"INFO: task .* blocked for more than",
+    r"lockdep is turned off", r"DEBUG_LOCKS_WARN_ON",
+)]
+
+
+class Recorder:
+    def __init__(self, path):
+        self.path = path
+        self.counts = {"PASS": 0, "FAIL": 0, "SKIP": 0}
+        self.failures = []
+
+    def __call__(self, status, name):
+        self.counts[status] += 1
+        if status == "FAIL":
+            self.failures.append(name)
+        with open(self.path, "a") as f:
+            f.write("%s %s\n" % (status, name))
+
+
+def clean(lines):
+    return [STAMP.sub("", line.rstrip("\r\n")) for line in lines]
+
+
+def judge_ktap(lines, record):
+    """Leaf cases of every KTAP tree, with each level's plan enforced."""
+    # One frame per nesting level: [indent, name, planned, seen, had_children]
+    stack = []
+    pending_name = None
+    for line in lines:
+        m = KTAP_SUBTEST.match(line)
+        if m:
+            pending_name = m.group(1).strip()
+            continue
+        m = KTAP_PLAN.match(line)
+        if m:
+            indent = len(m.group(1))
+            while stack and stack[-1][0] > indent:
+                stack.pop()
+            if stack and stack[-1][0] == indent:
+                stack[-1][2] = int(m.group(2))
+            else:
+                stack.append([indent, pending_name, int(m.group(2)), 0, False])
+            continue
+        m = KTAP_RESULT.match(line)
+        if not m or not stack:
+            continue
+        indent, ok, _, name, directive = m.groups()
+        indent = len(indent)
+        # Closing a deeper level: check its plan was fulfilled.
+        while stack and stack[-1][0] > indent:
+            frame = stack.pop()
+            if frame[3] < frame[2]:
+                record("FAIL", "%s: %d of %d planned results missing" %
+                       (frame[1] or name, frame[2] - frame[3], frame[2]))
+            if stack:
+                stack[-1][4] = True
+        if not stack or stack[-1][0] != indent:
+            continue
+        frame = stack[-1]
+        frame[3] += 1
+        children = frame[4]
+        frame[4] = False
+        if children:
+            # A suite or parameterised case: its leaves were counted.
+            continue
+        path = name.strip() if frame[1] is None else "%s.%s" % (frame[1], name.strip())
+        if directive and directive.upper().startswith("SKIP"):
+            record("SKIP", path)
+        else:
+            record("PASS" if ok == "ok" else "FAIL", path)
+    for frame in stack:
+        if frame[3] < frame[2]:
+            record("FAIL", "%s: %d of %d planned results missing (log ends early)" %
+                   (frame[1] or "KTAP", frame[2] - frame[3], frame[2]))
+
+
+def judge_st(lines, record, st_dir):
+    expected = {}
+    if st_dir:
+        for path in sorted(glob.glob(os.path.join(st_dir, "st-*.c"))):
+            text = open(path).read()
+            for func, body in re.findall(r"\nint (\w+)\(void\)\s*\{(.*?)\n\}", text, re.S):
+                cases = re.findall(r"SUBTEST\((\w+)\)", body)
+                if cases:
+                    expected[func] = cases
+    ran, failed, groups = [], {}, []
+    for line in lines:
+        m = ST_FAIL.search(line)
+        if m:
+            failed[(m.group(1), m.group(2))] = m.group(3)
+            continue
+        m = ST_RUN.search(line)
+        if m and m.group(2):
+            ran.append((m.group(1), m.group(2)))
+        elif m:
+            groups.append(m.group(1))
+    for group in groups:
+        if group not in expected:
+            record("PASS", "upstream-st.%s" % group)
+    for group, cases in expected.items():
+        for case in cases:
+            name = "upstream-st.%s.%s" % (group, case)
+            if (group, case) in failed:
+                record("FAIL", "%s (error %s)" % (name, failed[(group, case)]))
+            elif (group, case) in ran:
+                record("PASS", name)
+            else:
+                record("FAIL", "%s (never ran)" % name)
+
+
+def judge_ksft(lines, record):
+    seen = {}
+    for line in lines:
+        m = KSFT_END.match(line)
+        if m:
+            prog, rc = m.group(1), int(m.group(2))
+            if rc != 0 and not seen.get(prog):
+                record("FAIL", "kselftest.%s (exit %d)" % (prog, rc))
+            continue
+        m = KSFT.match(line)
+        if not m:
+            continue
+        prog, rest = m.groups()
+        r = KTAP_RESULT.match(rest)
+        if not r or r.group(1):
+            continue
+        seen[prog] = True
+        ok, _, name, directive = r.groups()[1:]
+        case = "kselftest.%s.%s" % (prog, name.strip())
+        if directive and directive.upper().startswith("SKIP"):
+            record("SKIP", case)
+        else:
+            record("PASS" if ok == "ok" else "FAIL", case)
+
+
+def judge_splats(lines, record):
+    for i, line in enumerate(lines):
+        if line.startswith("KSFT"):
+            continue
+        if any(p.search(line) for p in SPLATS):
+            record("FAIL", "splat at console line %d: %s" % (i + 1, line.strip()[:160]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("log")
+    ap.add_argument("step")
+    ap.add_argument("--st-dir")
+    ap.add_argument("--end-marker")
+    ap.add_argument("--results", default=os.environ.get("RESULTS", "build/results"))
+    a = ap.parse_args()
+
+    with open(a.log, errors="replace") as f:
+        lines = clean(f.readlines())
+    os.makedirs(a.results, exist_ok=True)
+    record = Recorder(os.path.join(a.results, a.step + ".txt"))
+    judge_ktap([l for l in lines if not l.startswith("KSFT")], record)
+    judge_st(lines, record, a.st_dir)
+    judge_ksft(lines, record)
+    judge_splats(lines, record)
+    if a.end_marker:
+        ended = any(l.strip() == a.end_marker for l in lines)
+        record("PASS" if ended else "FAIL", "%s: guest reached its end marker" % a.step)
+    c = record.counts
+    print("%s: %d passed, %d failed, %d skipped (log: %s)" %
+          (a.step, c["PASS"], c["FAIL"], c["SKIP"], a.log))
+    for name in record.failures:
+        print("  FAIL %s" % name)
+    return 1 if c["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

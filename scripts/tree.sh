@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Prepare the source trees: unpack the pristine base once, then (re)build
+# "ours" from it: upstream's dma-buf files removed, this repository laid
+# over the gap, and upstream's in-kernel selftests added as a conformance
+# built-in (x86_64 only; see conformance.sh).
+. "$(dirname "$0")/lib.sh"
+
+TARBALL=/usr/src/linux-source-6.12.tar.xz
+
+# Everything upstream ships in the places this repository owns.
+UPSTREAM_OWNED=(
+	drivers/dma-buf
+	include/linux/dma-buf.h
+	include/linux/dma-fence.h
+	include/linux/dma-fence-array.h
+	include/linux/dma-fence-chain.h
+	include/linux/dma-fence-unwrap.h
+	include/linux/dma-resv.h
+	include/linux/dma-heap.h
+	include/linux/sync_file.h
+	include/uapi/linux/dma-buf.h
+	include/uapi/linux/sync_file.h
+	include/uapi/linux/dma-heap.h
+	include/uapi/linux/udmabuf.h
+	include/trace/events/dma_fence.h
+)
+
+unpack_base() {
+	local stamp=$BASE/.dmabuf-unpacked want
+	want=$(stat -c '%s %Y' "$TARBALL")
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+		return
+	fi
+	say "unpacking $TARBALL into $CACHE"
+	rm -rf "$BASE" "$OURS"
+	mkdir -p "$CACHE"
+	tar -C "$CACHE" -xf "$TARBALL"
+	echo "$want" > "$stamp"
+}
+
+make_ours() {
+	if [ ! -f "$OURS/.dmabuf-linked" ]; then
+		say "hard-linking $OURS from the base tree"
+		rm -rf "$OURS"
+		mkdir -p "$(dirname "$OURS")"
+		cp -al "$BASE" "$OURS"
+		rm -f "$OURS/.dmabuf-unpacked"
+		for path in "${UPSTREAM_OWNED[@]}"; do
+			rm -rf "${OURS:?}/$path"
+		done
+		touch "$OURS/.dmabuf-linked"
+	fi
+	overlay
+	"$REPO/scripts/conformance.sh" tree
+	check_no_upstream_left
+}
+
+# Copy this repository into the tree. -c compares contents, so files that
+# did not change keep their timestamps and kbuild rebuilds only real edits.
+overlay() {
+	mkdir -p "$OURS/drivers/dma-buf"
+	rsync -rc --delete \
+		--include='/*.c' --include='/*.h' \
+		--include='/Kconfig' --include='/Makefile' --include='/.kunitconfig' \
+		--include='/heaps/***' --include='/selftests/***' \
+		--exclude='*' "$REPO/" "$OURS/drivers/dma-buf/"
+	for dir in include Documentation; do
+		[ -d "$REPO/$dir" ] && rsync -rc "$REPO/$dir/" "$OURS/$dir/"
+	done
+	return 0
+}
+
+# Every upstream file we own must be gone, or replaced by our own copy.
+check_no_upstream_left() {
+	local path bad=0 ours
+	while read -r path; do
+		case "$path" in
+		drivers/dma-buf/*) ours=$REPO/${path#drivers/dma-buf/} ;;
+		*) ours=$REPO/$path ;;
+		esac
+		if [ ! -f "$ours" ] || ! cmp -s "$ours" "$OURS/$path"; then
+			echo "upstream file survives in our tree: $path" >&2
+			bad=1
+		fi
+	done < <(cd "$BASE" && find "${UPSTREAM_OWNED[@]}" -type f 2>/dev/null |
+		while read -r f; do [ -e "$OURS/$f" ] && echo "$f"; done)
+	[ "$bad" = 0 ] || die "upstream dma-buf files left in $OURS"
+}
+
+unpack_base
+case "${1:-ours}" in
+base) ;;
+ours) make_ours ;;
+*) die "usage: tree.sh [base|ours]" ;;
+esac
