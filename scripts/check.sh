@@ -47,3 +47,22 @@ for f in "${sources[@]}"; do
 		echo "$out" | head -20
 	fi
 done
+
+# The manual pulls DOC: sections out of our sources by title; a title we
+# dropped or renamed would silently vanish from the built documentation.
+say "kernel-doc sections the manual includes"
+grep -rn -A1 '^\.\. kernel-doc:: ' "$OURS/Documentation" --include='*.rst' |
+	awk '/kernel-doc::/ { file = $NF } /:doc:/ { sub(/.*:doc: */, ""); print file "\t" $0 }' |
+	sort -u | while IFS=$'\t' read -r file title; do
+		case "$file" in
+		drivers/dma-buf/*) ours=${file#drivers/dma-buf/} ;;
+		include/*) ours=$file ;;
+		*) continue ;;
+		esac
+		[ -f "$REPO/$ours" ] || continue
+		if grep -qF "DOC: $title" "$REPO/$ours"; then
+			record check PASS "doc section '$title' in $ours"
+		else
+			record check FAIL "doc section '$title' missing from $ours"
+		fi
+	done

@@ -18,6 +18,7 @@ CFLAGS=(-static -O2 -Wall -Wextra -Werror -isystem "$HDRS/include")
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
+cp /bin/busybox "$STAGE/bin/busybox"
 gcc "${CFLAGS[@]}" -o "$STAGE/bin/dmabuf-demo" "$REPO/scripts/guest/dmabuf-demo.c" >&2
 
 [ -x "$GEN" ] || gcc -O2 -o "$GEN" "$BASE/usr/gen_init_cpio.c" >&2
@@ -26,7 +27,6 @@ gcc "${CFLAGS[@]}" -o "$STAGE/bin/dmabuf-demo" "$REPO/scripts/guest/dmabuf-demo.
 	echo "nod /dev/console 0600 0 0 c 5 1"
 	for d in proc sys tmp; do echo "dir /$d 0755 0 0"; done
 	echo "file /init $REPO/scripts/guest/init 0755 0 0"
-	echo "file /bin/busybox /bin/busybox 0755 0 0"
 	(cd "$STAGE" && find . -mindepth 1 | sort | while read -r p; do
 		p=${p#.}
 		if [ -d "$STAGE$p" ]; then

@@ -59,57 +59,79 @@ def clean(lines):
     return [STAMP.sub("", line.rstrip("\r\n")) for line in lines]
 
 
+KTAP_VERSION = re.compile(r"^(\s*)KTAP version \d+$")
+
+
+class Level:
+    """One nesting level of a KTAP tree."""
+
+    def __init__(self, indent, name=None, plan=None):
+        self.indent, self.name, self.plan = indent, name, plan
+        self.seen = 0
+        self.next_is_parent = False
+
+
 def judge_ktap(lines, record):
-    """Leaf cases of every KTAP tree, with each level's plan enforced."""
-    # One frame per nesting level: [indent, name, planned, seen, had_children]
+    """Record the leaf cases of every KTAP tree; a level whose plan is not
+    fulfilled records what is missing. A result line that closes a deeper
+    level (a suite, or a parameterised case) is not a leaf itself."""
     stack = []
-    pending_name = None
+
+    def close_deeper(indent, why=""):
+        while stack and stack[-1].indent > indent:
+            level = stack.pop()
+            if level.plan is not None and level.seen < level.plan:
+                record("FAIL", "%s: %d of %d planned results missing%s" %
+                       (level.name or "KTAP", level.plan - level.seen, level.plan, why))
+            if stack and stack[-1].indent == indent:
+                stack[-1].next_is_parent = True
+
+    def open_level(indent):
+        close_deeper(indent - 1)
+        if stack and stack[-1].indent == indent:
+            stack.pop()
+        stack.append(Level(indent))
+        return stack[-1]
+
     for line in lines:
+        m = KTAP_VERSION.match(line)
+        if m:
+            open_level(len(m.group(1)))
+            continue
         m = KTAP_SUBTEST.match(line)
         if m:
-            pending_name = m.group(1).strip()
+            indent = len(line) - len(line.lstrip())
+            level = stack[-1] if stack and stack[-1].indent == indent else None
+            if level is None or level.name is not None:
+                level = open_level(indent)
+            level.name = m.group(1).strip()
             continue
         m = KTAP_PLAN.match(line)
         if m:
             indent = len(m.group(1))
-            while stack and stack[-1][0] > indent:
-                stack.pop()
-            if stack and stack[-1][0] == indent:
-                stack[-1][2] = int(m.group(2))
-            else:
-                stack.append([indent, pending_name, int(m.group(2)), 0, False])
+            if not stack or stack[-1].indent != indent:
+                open_level(indent)
+            stack[-1].plan = int(m.group(2))
             continue
         m = KTAP_RESULT.match(line)
         if not m or not stack:
             continue
-        indent, ok, _, name, directive = m.groups()
-        indent = len(indent)
-        # Closing a deeper level: check its plan was fulfilled.
-        while stack and stack[-1][0] > indent:
-            frame = stack.pop()
-            if frame[3] < frame[2]:
-                record("FAIL", "%s: %d of %d planned results missing" %
-                       (frame[1] or name, frame[2] - frame[3], frame[2]))
-            if stack:
-                stack[-1][4] = True
-        if not stack or stack[-1][0] != indent:
+        spaces, ok, _, name, directive = m.groups()
+        indent = len(spaces)
+        close_deeper(indent)
+        if not stack or stack[-1].indent != indent:
+            stack.append(Level(indent))
+        level = stack[-1]
+        level.seen += 1
+        if level.next_is_parent:
+            level.next_is_parent = False
             continue
-        frame = stack[-1]
-        frame[3] += 1
-        children = frame[4]
-        frame[4] = False
-        if children:
-            # A suite or parameterised case: its leaves were counted.
-            continue
-        path = name.strip() if frame[1] is None else "%s.%s" % (frame[1], name.strip())
+        path = ".".join([l.name for l in stack if l.name] + [name.strip()])
         if directive and directive.upper().startswith("SKIP"):
             record("SKIP", path)
         else:
             record("PASS" if ok == "ok" else "FAIL", path)
-    for frame in stack:
-        if frame[3] < frame[2]:
-            record("FAIL", "%s: %d of %d planned results missing (log ends early)" %
-                   (frame[1] or "KTAP", frame[2] - frame[3], frame[2]))
+    close_deeper(-1, " (log ends early)")
 
 
 def judge_st(lines, record, st_dir):

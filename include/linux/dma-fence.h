@@ -53,7 +53,7 @@ struct seq_file;
  * atomic and the lock can often be skipped.
  */
 struct dma_fence {
-	spinlock_t *lock;
+	spinlock_t *lock;	/* owned by the issuing driver */
 	const struct dma_fence_ops *ops;
 	/*
 	 * The members of this union are listed in the order in which they
@@ -88,10 +88,10 @@ struct dma_fence {
  *	its own bookkeeping. Other code must not interpret those bits.
  */
 enum dma_fence_flag_bits {
-	DMA_FENCE_FLAG_SIGNALED_BIT,
-	DMA_FENCE_FLAG_TIMESTAMP_BIT,
-	DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
-	DMA_FENCE_FLAG_USER_BITS, /* keep last: drivers allocate from here */
+	DMA_FENCE_FLAG_SIGNALED_BIT = 0,
+	DMA_FENCE_FLAG_TIMESTAMP_BIT = 1,
+	DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT = 2,
+	DMA_FENCE_FLAG_USER_BITS = 3, /* keep last: drivers allocate from here */
 };
 
 /**
@@ -102,8 +102,7 @@ enum dma_fence_flag_bits {
  * Runs with &dma_fence.lock held and interrupts disabled, so it must not
  * sleep and must not take the fence lock again.
  */
-typedef void (*dma_fence_func_t)(struct dma_fence *fence,
-				 struct dma_fence_cb *cb);
+typedef void (*dma_fence_func_t)(struct dma_fence *fence, struct dma_fence_cb *cb);
 
 /**
  * struct dma_fence_cb - a registration made with dma_fence_add_callback()
@@ -140,7 +139,7 @@ struct dma_fence_ops {
 	 * produced on demand, for debugging and tracing, so that no string
 	 * has to be kept in every fence.
 	 */
-	const char * (*get_driver_name)(struct dma_fence *fence);
+	const char *(*get_driver_name)(struct dma_fence *fence);
 
 	/**
 	 * @get_timeline_name:
@@ -148,7 +147,7 @@ struct dma_fence_ops {
 	 * Required. Names the timeline (&dma_fence.context) the fence belongs
 	 * to, again produced on demand.
 	 */
-	const char * (*get_timeline_name)(struct dma_fence *fence);
+	const char *(*get_timeline_name)(struct dma_fence *fence);
 
 	/**
 	 * @enable_signaling:
@@ -197,8 +196,7 @@ struct dma_fence_ops {
 	 * arrived. Other negative values (such as a detected lockup) are
 	 * allowed; callers treat them as completion.
 	 */
-	signed long (*wait)(struct dma_fence *fence,
-			    bool intr, signed long timeout);
+	signed long (*wait)(struct dma_fence *fence, bool intr, signed long timeout);
 
 	/**
 	 * @release:
@@ -226,8 +224,7 @@ struct dma_fence_ops {
 	 * to find the timeline; the result must not depend on which fence of
 	 * that timeline is passed.
 	 */
-	void (*timeline_value_str)(struct dma_fence *fence,
-				   char *str, int size);
+	void (*timeline_value_str)(struct dma_fence *fence, char *str, int size);
 
 	/**
 	 * @set_deadline:
@@ -242,8 +239,9 @@ struct dma_fence_ops {
 	void (*set_deadline)(struct dma_fence *fence, ktime_t deadline);
 };
 
-void dma_fence_init(struct dma_fence *fence, const struct dma_fence_ops *ops,
-		    spinlock_t *lock, u64 context, u64 seqno);
+void dma_fence_init(struct dma_fence *fence,
+		    const struct dma_fence_ops *ops, spinlock_t *lock,
+		    u64 context, u64 seqno);
 
 void dma_fence_release(struct kref *kref);
 void dma_fence_free(struct dma_fence *fence);
@@ -316,11 +314,7 @@ dma_fence_get_rcu_safe(struct dma_fence __rcu **fencep)
 {
 	struct dma_fence *fence;
 
-	for (;;) {
-		fence = rcu_dereference(*fencep);
-		if (!fence)
-			return NULL;
-
+	while ((fence = rcu_dereference(*fencep))) {
 		/* Zero count: being freed, the slot will be updated soon. */
 		if (!dma_fence_get_rcu(fence))
 			continue;
@@ -338,11 +332,13 @@ dma_fence_get_rcu_safe(struct dma_fence __rcu **fencep)
 		 * pointer proves that we pinned the fence stored there.
 		 */
 		smp_acquire__after_ctrl_dep();
-		if (fence == rcu_access_pointer(*fencep))
+		if (likely(fence == rcu_access_pointer(*fencep)))
 			return rcu_pointer_handoff(fence);
 
 		dma_fence_put(fence);
 	}
+
+	return NULL;
 }
 
 #ifdef CONFIG_LOCKDEP
@@ -362,15 +358,12 @@ static inline void __dma_fence_might_wait(void) {}
 int dma_fence_signal(struct dma_fence *fence);
 int dma_fence_signal_locked(struct dma_fence *fence);
 int dma_fence_signal_timestamp(struct dma_fence *fence, ktime_t timestamp);
-int dma_fence_signal_timestamp_locked(struct dma_fence *fence,
-				      ktime_t timestamp);
-signed long dma_fence_default_wait(struct dma_fence *fence,
-				   bool intr, signed long timeout);
-int dma_fence_add_callback(struct dma_fence *fence,
-			   struct dma_fence_cb *cb,
+int dma_fence_signal_timestamp_locked(struct dma_fence *fence, ktime_t timestamp);
+signed long dma_fence_default_wait(struct dma_fence *fence, bool intr,
+				   signed long timeout);
+int dma_fence_add_callback(struct dma_fence *fence, struct dma_fence_cb *cb,
 			   dma_fence_func_t func);
-bool dma_fence_remove_callback(struct dma_fence *fence,
-			       struct dma_fence_cb *cb);
+bool dma_fence_remove_callback(struct dma_fence *fence, struct dma_fence_cb *cb);
 void dma_fence_enable_sw_signaling(struct dma_fence *fence);
 
 /*
@@ -453,17 +446,17 @@ dma_fence_is_signaled(struct dma_fence *fence)
 static inline bool __dma_fence_is_later(u64 f1, u64 f2,
 					const struct dma_fence_ops *ops)
 {
-	u32 delta;
+	if (!ops->use_64bit_seqno) {
+		/*
+		 * Legacy 32 bit timelines wrap; a forward distance of less
+		 * than 2^31 counts as later.
+		 */
+		s32 delta = (u32)f1 - (u32)f2;
 
-	if (ops->use_64bit_seqno)
-		return f1 > f2;
+		return delta > 0;
+	}
 
-	/*
-	 * Legacy 32 bit timelines wrap; a forward distance of less than
-	 * 2^31 counts as later.
-	 */
-	delta = (u32)f1 - (u32)f2;
-	return (s32)delta > 0;
+	return f1 > f2;
 }
 
 /**
@@ -558,9 +551,10 @@ int dma_fence_get_status(struct dma_fence *fence);
 static inline void dma_fence_set_error(struct dma_fence *fence,
 				       int error)
 {
-	WARN_ON(test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags));
-	WARN_ON(error >= 0 || error < -MAX_ERRNO);
+	bool is_errno = error < 0 && error >= -MAX_ERRNO;
 
+	WARN_ON(!is_errno);
+	WARN_ON(test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags));
 	fence->error = error;
 }
 
@@ -579,7 +573,7 @@ static inline void dma_fence_set_error(struct dma_fence *fence,
  */
 static inline ktime_t dma_fence_timestamp(struct dma_fence *fence)
 {
-	if (WARN_ON(!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags)))
+	if (WARN_ON(!__dma_fence_test_signaled(fence)))
 		return ktime_get();
 
 	while (!test_bit_acquire(DMA_FENCE_FLAG_TIMESTAMP_BIT, &fence->flags))
@@ -588,12 +582,10 @@ static inline ktime_t dma_fence_timestamp(struct dma_fence *fence)
 	return fence->timestamp;
 }
 
-signed long dma_fence_wait_timeout(struct dma_fence *fence,
-				   bool intr, signed long timeout);
-signed long dma_fence_wait_any_timeout(struct dma_fence **fences,
-				       u32 count,
-				       bool intr, signed long timeout,
-				       u32 *idx);
+signed long dma_fence_wait_timeout(struct dma_fence *fence, bool intr,
+				   signed long timeout);
+signed long dma_fence_wait_any_timeout(struct dma_fence **fences, u32 count,
+				       bool intr, signed long timeout, u32 *idx);
 
 /**
  * dma_fence_wait - sleep until a fence completes
@@ -627,7 +619,7 @@ extern const struct dma_fence_ops dma_fence_chain_ops;
 
 /**
  * dma_fence_is_array - is this a &struct dma_fence_array?
- * @fence: the fence to test
+ * @fence: fence to classify
  *
  * Return: true if @fence was created by dma_fence_array_create().
  */
@@ -638,7 +630,7 @@ static inline bool dma_fence_is_array(struct dma_fence *fence)
 
 /**
  * dma_fence_is_chain - is this a &struct dma_fence_chain?
- * @fence: the fence to test
+ * @fence: fence to classify
  *
  * Return: true if @fence is a node of a fence chain.
  */
@@ -649,7 +641,7 @@ static inline bool dma_fence_is_chain(struct dma_fence *fence)
 
 /**
  * dma_fence_is_container - does this fence wrap other fences?
- * @fence: the fence to test
+ * @fence: fence to classify
  *
  * Containers must not be nested arbitrarily, as walking them recurses;
  * code that builds fence structures uses this to flatten them first.
@@ -658,7 +650,8 @@ static inline bool dma_fence_is_chain(struct dma_fence *fence)
  */
 static inline bool dma_fence_is_container(struct dma_fence *fence)
 {
-	return dma_fence_is_array(fence) || dma_fence_is_chain(fence);
+	/* Chains are the more common kind, so test for them first. */
+	return dma_fence_is_chain(fence) || dma_fence_is_array(fence);
 }
 
 #endif /* __LINUX_DMA_FENCE_H */

@@ -16,35 +16,32 @@
 
 struct dma_fence;
 
-DECLARE_EVENT_CLASS(dma_fence,
-	TP_PROTO(struct dma_fence *fence),
-	TP_ARGS(fence),
-
-	/* context and seqno are deliberately truncated to 32 bits */
-	TP_STRUCT__entry(
-		__string(driver, fence->ops->get_driver_name(fence))
-		__string(timeline, fence->ops->get_timeline_name(fence))
-		__field(unsigned int, context)
-		__field(unsigned int, seqno)
-	),
-
-	TP_fast_assign(
-		__entry->seqno = fence->seqno;
-		__entry->context = fence->context;
-		__assign_str(timeline);
-		__assign_str(driver);
-	),
-
-	TP_printk("driver=%s timeline=%s context=%u seqno=%u",
-		  __get_str(driver), __get_str(timeline),
-		  __entry->context, __entry->seqno)
-);
-
 /* Every event takes just the fence; spell the boilerplate out once. */
-#define DEFINE_DMA_FENCE_EVENT(event)				\
-	DEFINE_EVENT(dma_fence, event,				\
-		     TP_PROTO(struct dma_fence *fence),		\
-		     TP_ARGS(fence))
+#define DEFINE_DMA_FENCE_EVENT(event)					\
+	DEFINE_EVENT(dma_fence, event,					\
+		     TP_PROTO(struct dma_fence *fence), TP_ARGS(fence))
+
+/*
+ * The names are strings the driver computes on demand; context and seqno
+ * are recorded truncated to 32 bits.
+ */
+DECLARE_EVENT_CLASS(dma_fence,
+		    TP_PROTO(struct dma_fence *fence), TP_ARGS(fence),
+
+		    TP_STRUCT__entry(__string(driver, fence->ops->get_driver_name(fence))
+				     __string(timeline, fence->ops->get_timeline_name(fence))
+				     __field(unsigned int, context)
+				     __field(unsigned int, seqno)),
+
+		    TP_fast_assign(__entry->seqno = fence->seqno;
+				   __entry->context = fence->context;
+				   __assign_str(timeline);
+				   __assign_str(driver);),
+
+		    TP_printk("driver=%s timeline=%s context=%u seqno=%u",
+			      __get_str(driver), __get_str(timeline),
+			      __entry->context, __entry->seqno)
+);
 
 /* dma_fence_init() has set the fence up */
 DEFINE_DMA_FENCE_EVENT(dma_fence_init);
