@@ -9,12 +9,17 @@
 reset_results check
 CLEANROOM=$REPO/../shared/tools/cleanroom.py
 cd "$REPO"
-mapfile -t sources < <(git ls-files --cached --others --exclude-standard -- '*.c' '*.h' | sort -u |
-	while read -r f; do [ -f "$f" ] && echo "$f"; done)
+tracked() {
+	git ls-files --cached --others --exclude-standard -- "$@" | sort -u |
+		while read -r f; do [ -f "$f" ] && echo "$f"; done
+}
+mapfile -t sources < <(tracked '*.c' '*.h')
+mapfile -t texts < <(tracked '*.c' '*.h' '*.py' '*.sh' '*.rst')
 
-say "cleanroom over ${#sources[@]} files"
+say "cleanroom over ${#texts[@]} files"
+mkdir -p "$OUT/logs"
 if [ -f "$CLEANROOM" ]; then
-	UPSTREAM_LINUX=$BASE python3 "$CLEANROOM" --files "${sources[@]}" > "$OUT/logs/cleanroom.log" 2>&1 || true
+	UPSTREAM_LINUX=$BASE python3 "$CLEANROOM" --files "${texts[@]}" > "$OUT/logs/cleanroom.log" 2>&1 || true
 	while read -r verdict rest; do
 		file=${rest##* }
 		case "$verdict" in

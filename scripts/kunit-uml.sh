@@ -15,7 +15,7 @@ start=$(date +%s)
 rc=0
 python3 "$OURS/tools/testing/kunit/kunit.py" run \
 	--kunitconfig="$OURS/drivers/dma-buf" \
-	--kunitconfig="$REPO/scripts/config/debug-uml.config" \
+	--kunitconfig="$REPO/scripts/config/uml.config" \
 	--build_dir="$BUILD" --jobs="$JOBS" --timeout=900 \
 	--make_options="CC=ccache gcc" --raw_output=all > "$LOG" 2>&1 || rc=$?
 say "KUnit on UML took $(( $(date +%s) - start ))s (kunit.py status $rc)"

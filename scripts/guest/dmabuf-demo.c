@@ -52,7 +52,7 @@ static int retell_results(void)
 
 		text[strcspn(text, "\n")] = '\0';
 		if (!strncmp(text, "# ", 2) && strncmp(text, "# Subtest:", 10) &&
-		    !strstr(text, "pass:")) {
+		    strncmp(text, "# module:", 9) && !strstr(text, "pass:")) {
 			printf("  kernel: %s\n", text + 2);
 		} else if (!strncmp(text, "not ok ", 7)) {
 			printf("  verdict: FAILED (%s)\n", text + 7);
