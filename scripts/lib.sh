@@ -25,7 +25,7 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$CACHE
 export CCACHE_NOHASHDIR=1
 
-mkdir -p "$OUT" "$RESULTS"
+mkdir -p "$OUT" "$RESULTS" "$CACHE/build"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }

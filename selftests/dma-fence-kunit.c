@@ -1503,6 +1503,23 @@ static void step_signal_stamped(struct race_slot *slot, int side)
 	slot->res[side] = dma_fence_signal_timestamp(slot->fence, RACE_STAMP);
 }
 
+/*
+ * The verdict of a race: both sides must have met on at least one slot,
+ * and no slot may break the contract. The first bad slot is reported.
+ */
+static void race_expect_clean(struct kunit *test, struct race *race, u32 raced,
+			      u32 bad, u32 first_bad, const char *op0,
+			      const char *op1)
+{
+	struct race_slot *slot = &race->slots[first_bad];
+
+	KUNIT_EXPECT_GT(test, raced, 0U);
+	KUNIT_EXPECT_EQ_MSG(test, bad, 0U,
+			    "slot %u: %s %d, %s %d, delivered %d times",
+			    first_bad, op0, slot->res[0], op1, slot->res[1],
+			    probe_calls(&slot->probe));
+}
+
 static void race_add_callback_vs_signal_delivers_exactly_once(struct kunit *test)
 {
 	struct race *race = race_prepare(test, false);
@@ -1535,12 +1552,7 @@ static void race_add_callback_vs_signal_delivers_exactly_once(struct kunit *test
 
 	kunit_info(test, "%u slots: %u callbacks registered in time, %u too late\n",
 		   raced, attached, late);
-	KUNIT_EXPECT_GT(test, raced, 0U);
-	KUNIT_EXPECT_EQ_MSG(test, bad, 0U,
-			    "slot %u: add_callback %d, signal %d, delivered %d times",
-			    first_bad, race->slots[first_bad].res[0],
-			    race->slots[first_bad].res[1],
-			    probe_calls(&race->slots[first_bad].probe));
+	race_expect_clean(test, race, raced, bad, first_bad, "add_callback", "signal");
 }
 
 static void race_remove_callback_vs_signal_delivers_iff_kept(struct kunit *test)
@@ -1570,12 +1582,7 @@ static void race_remove_callback_vs_signal_delivers_iff_kept(struct kunit *test)
 
 	kunit_info(test, "%u slots: %u callbacks removed, %u delivered\n",
 		   raced, removed, delivered);
-	KUNIT_EXPECT_GT(test, raced, 0U);
-	KUNIT_EXPECT_EQ_MSG(test, bad, 0U,
-			    "slot %u: remove_callback %d, signal %d, delivered %d times",
-			    first_bad, race->slots[first_bad].res[0],
-			    race->slots[first_bad].res[1],
-			    probe_calls(&race->slots[first_bad].probe));
+	race_expect_clean(test, race, raced, bad, first_bad, "remove_callback", "signal");
 }
 
 static void race_concurrent_signals_have_one_winner(struct kunit *test)
@@ -1607,12 +1614,7 @@ static void race_concurrent_signals_have_one_winner(struct kunit *test)
 
 	kunit_info(test, "%u slots: plain signal won %u, timestamped won %u\n",
 		   raced, wins[0], wins[1]);
-	KUNIT_EXPECT_GT(test, raced, 0U);
-	KUNIT_EXPECT_EQ_MSG(test, bad, 0U,
-			    "slot %u: signal %d, signal_timestamp %d, delivered %d times",
-			    first_bad, race->slots[first_bad].res[0],
-			    race->slots[first_bad].res[1],
-			    probe_calls(&race->slots[first_bad].probe));
+	race_expect_clean(test, race, raced, bad, first_bad, "signal", "signal_timestamp");
 }
 
 /* ------------------------------------------------------------------ */
