@@ -10,6 +10,11 @@ LOG=$OUT/logs/kunit-uml.log
 mkdir -p "$OUT/logs"
 reset_results kunit-uml
 
+# One kernel build at a time on this machine (try-compile.sh shares it).
+exec 9> "$CACHE/try-compile.lock"
+flock 9
+"$REPO/scripts/tree.sh" ours
+
 say "KUnit on UML (log: $LOG)"
 start=$(date +%s)
 rc=0
