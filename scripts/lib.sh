@@ -5,6 +5,8 @@
 #   $CACHE/linux-source-6.12/    pristine unpack of Debian's linux-source-6.12
 #   $CACHE/trees/ours/           hard-linked copy, upstream dma-buf removed,
 #                                this repository overlaid
+#   $CACHE/trees/stock-tests/    hard-linked copy, upstream's dma-buf with
+#                                our KUnit suites added
 #   $CACHE/build/<flavour>-<arch>/  out-of-tree (O=) build directories
 # Per-run output (logs, results) goes to $OUT, inside the repository's
 # build/ directory, which git ignores.
@@ -15,6 +17,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CACHE=${DMABUF_CACHE:-$HOME/.cache/dmabuf}
 BASE=$CACHE/linux-source-6.12
 OURS=$CACHE/trees/ours
+STOCK_TESTS=$CACHE/trees/stock-tests
 OUT=${DMABUF_OUT:-$REPO/build}
 RESULTS=$OUT/results
 JOBS=${JOBS:-$(nproc)}

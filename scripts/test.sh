@@ -20,7 +20,8 @@ step() {
 
 if step tree "$REPO/scripts/tree.sh" ours; then
 	step check "$REPO/scripts/check.sh" || true
-	step kunit-uml "$REPO/scripts/kunit-uml.sh" || true
+	step kunit-uml-ours "$REPO/scripts/kunit-uml.sh" ours || true
+	step kunit-uml-stock "$REPO/scripts/kunit-uml.sh" stock || true
 	for flavour in ours stock; do
 		if step "build-$flavour" "$REPO/scripts/build-x86.sh" "$flavour"; then
 			record "build-$flavour" PASS "x86_64 $flavour kernel builds"

@@ -88,9 +88,45 @@ check_no_upstream_left() {
 	[ "$bad" = 0 ] || die "upstream dma-buf files left in $OURS"
 }
 
+# The pristine tree plus our KUnit suites and nothing else of ours: the
+# suites then test upstream's implementation. Tests of behaviour we chose
+# to change see DMABUF_KUNIT_ON_STOCK defined and skip themselves.
+make_stock_tests() {
+	local dir=$STOCK_TESTS/drivers/dma-buf
+	if [ ! -f "$STOCK_TESTS/.dmabuf-linked" ]; then
+		say "hard-linking $STOCK_TESTS from the base tree"
+		rm -rf "$STOCK_TESTS"
+		mkdir -p "$(dirname "$STOCK_TESTS")"
+		cp -al "$BASE" "$STOCK_TESTS"
+		rm -f "$STOCK_TESTS/.dmabuf-unpacked"
+		touch "$STOCK_TESTS/.dmabuf-linked"
+	fi
+	rsync -rc --delete --exclude=/Makefile "$REPO/selftests/" "$dir/selftests/"
+	rsync -c "$REPO/.kunitconfig" "$dir/.kunitconfig"
+	write_joined "$dir/selftests/Makefile" "$REPO/selftests/Makefile" \
+		'ccflags-y += -DDMABUF_KUNIT_ON_STOCK'
+	# The base's own files are hard links: replace them, never append.
+	write_joined "$dir/Makefile" "$BASE/drivers/dma-buf/Makefile" \
+		'obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/'
+	write_joined "$dir/Kconfig" "$BASE/drivers/dma-buf/Kconfig" \
+		'source "drivers/dma-buf/selftests/Kconfig"'
+}
+
+# write_joined DEST SOURCE LINE: DEST becomes SOURCE plus LINE, written
+# (as a new file) only when that changes it, so kbuild rebuilds nothing.
+write_joined() {
+	local tmp
+	tmp=$(mktemp)
+	cat "$2" > "$tmp"
+	echo "$3" >> "$tmp"
+	cmp -s "$tmp" "$1" || cp --remove-destination "$tmp" "$1"
+	rm -f "$tmp"
+}
+
 unpack_base
 case "${1:-ours}" in
 base) ;;
 ours) make_ours ;;
-*) die "usage: tree.sh [base|ours]" ;;
+stock-tests) make_stock_tests ;;
+*) die "usage: tree.sh [base|ours|stock-tests]" ;;
 esac
