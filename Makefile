@@ -6,7 +6,8 @@
 
 ifneq ($(KERNELRELEASE),)
 
-obj-y := dma-fence.o
+obj-y := dma-fence.o dma-fence-array.o dma-fence-chain.o dma-fence-unwrap.o \
+	 dma-resv.o
 obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/
 
 else
@@ -32,8 +33,10 @@ run: tree
 test: deps
 	@$(S)/test.sh
 
-kunit: tree
-	@$(S)/kunit-uml.sh
+# Our KUnit suites on UML, against our code and against upstream's.
+kunit: deps
+	@$(S)/kunit-uml.sh ours
+	@$(S)/kunit-uml.sh stock
 
 # Boots ours and stock on x86_64: KUnit, upstream conformance, kselftests.
 kselftest conformance: tree

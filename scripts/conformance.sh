@@ -15,7 +15,7 @@
 . "$(dirname "$0")/lib.sh"
 
 # Groups of upstream's selftests.h, enabled as the matching feature lands.
-ST_GROUPS=(sanitycheck dma_fence)
+ST_GROUPS=(sanitycheck dma_fence dma_fence_chain dma_fence_unwrap dma_resv)
 # Upstream kselftest directories (under tools/testing/selftests/).
 KSELFTESTS=()
 
