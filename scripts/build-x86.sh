@@ -12,6 +12,10 @@ FRAGMENTS=("$REPO/scripts/config/x86_64.config" "$REPO/scripts/config/debug.conf
 KMAKE=(make -C "$TREE" O="$BUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
 mkdir -p "$BUILD" "$OUT/logs"
 
+# One kernel build at a time on this machine (try-compile.sh shares it).
+exec 9> "$CACHE/try-compile.lock"
+flock 9
+
 # What the configuration depends on: the fragments and, for ours, our
 # Kconfig files (a new symbol needs a new configuration).
 config_key() {

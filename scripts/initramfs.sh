@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build the guest's initramfs: busybox-static, our init and the demo,
-# statically linked against OUR installed UAPI headers.
+# Build the guest's initramfs: busybox-static, our init, the demo and the
+# kselftests, statically linked against OUR installed UAPI headers.
 # The same image boots both flavours. Prints the cpio's path.
 . "$(dirname "$0")/lib.sh"
 
@@ -20,6 +20,7 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
 cp /bin/busybox "$STAGE/bin/busybox"
 gcc "${CFLAGS[@]}" -o "$STAGE/bin/dmabuf-demo" "$REPO/scripts/guest/dmabuf-demo.c" >&2
+"$REPO/scripts/kselftests.sh" "$STAGE/kselftest" "$HDRS" >&2
 
 [ -x "$GEN" ] || gcc -O2 -o "$GEN" "$BASE/usr/gen_init_cpio.c" >&2
 {

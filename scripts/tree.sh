@@ -63,8 +63,13 @@ overlay() {
 	rsync -rc --delete \
 		--include='/*.c' --include='/*.h' \
 		--include='/Kconfig' --include='/Makefile' --include='/.kunitconfig' \
-		--include='/heaps/***' --include='/selftests/***' \
+		--include='/heaps/***' --exclude='/selftests/user/' --include='/selftests/***' \
 		--exclude='*' "$REPO/" "$OURS/drivers/dma-buf/"
+	# Userspace kselftests live where the kernel keeps them.
+	if [ -d "$REPO/selftests/user" ]; then
+		mkdir -p "$OURS/tools/testing/selftests/dmabuf"
+		rsync -rc --delete "$REPO/selftests/user/" "$OURS/tools/testing/selftests/dmabuf/"
+	fi
 	for dir in include Documentation; do
 		[ -d "$REPO/$dir" ] && rsync -rc "$REPO/$dir/" "$OURS/$dir/"
 	done
@@ -101,7 +106,7 @@ make_stock_tests() {
 		rm -f "$STOCK_TESTS/.dmabuf-unpacked"
 		touch "$STOCK_TESTS/.dmabuf-linked"
 	fi
-	rsync -rc --delete --exclude=/Makefile "$REPO/selftests/" "$dir/selftests/"
+	rsync -rc --delete --exclude=/Makefile --exclude=/user/ "$REPO/selftests/" "$dir/selftests/"
 	rsync -c "$REPO/.kunitconfig" "$dir/.kunitconfig"
 	write_joined "$dir/selftests/Makefile" "$REPO/selftests/Makefile" \
 		'ccflags-y += -DDMABUF_KUNIT_ON_STOCK'

@@ -14,11 +14,13 @@ flock 9
 if [ ! -f "$BUILD/.config" ]; then
 	mkdir -p "$BUILD"
 	make -s -C "$OURS" O="$BUILD" ARCH=um defconfig
-	"$OURS/scripts/config" --file "$BUILD/.config" \
-		-e KUNIT -e KUNIT_DEBUGFS -e DEBUG_FS -e DMABUF_KUNIT_TEST \
-		-e PROVE_LOCKING -e DEBUG_ATOMIC_SLEEP -e FTRACE -e ENABLE_DEFAULT_TRACERS
-	make -s -C "$OURS" O="$BUILD" ARCH=um olddefconfig
 fi
+# Re-applied every time: options appear as features land.
+"$OURS/scripts/config" --file "$BUILD/.config" \
+	-e KUNIT -e KUNIT_DEBUGFS -e DEBUG_FS -e DMABUF_KUNIT_TEST \
+	-e PROVE_LOCKING -e DEBUG_ATOMIC_SLEEP -e FTRACE -e ENABLE_DEFAULT_TRACERS \
+	-e SYNC_FILE -e SW_SYNC
+make -s -C "$OURS" O="$BUILD" ARCH=um olddefconfig
 targets=()
 for obj in "$@"; do
 	targets+=("drivers/dma-buf/$obj")
