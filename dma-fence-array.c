@@ -4,11 +4,15 @@
  * a fixed set of member fences have completed.
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/atomic.h>
 #include <linux/dma-fence-array.h>
 #include <linux/export.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+
+#include "dma-buf-kunit-hooks.h"
 
 /**
  * DOC: fence array invariants
@@ -351,6 +355,24 @@ const struct dma_fence_ops dma_fence_array_ops = {
 EXPORT_SYMBOL(dma_fence_array_ops);
 
 /**
+ * dma_fence_array_alloc_mem - the memory behind every fence array
+ * @bytes: size wanted, SIZE_MAX for a request that overflowed
+ *
+ * The one place where fence arrays get their memory, kept apart so that
+ * KUnit suites can make it fail (see kunit_activate_static_stub()); static
+ * to this file in kernels without KUnit. Never warns, not even for sizes
+ * no allocator could satisfy.
+ *
+ * Return: @bytes of zeroed memory, or NULL.
+ */
+VISIBLE_IF_KUNIT void *dma_fence_array_alloc_mem(size_t bytes)
+{
+	KUNIT_STATIC_STUB_REDIRECT(dma_fence_array_alloc_mem, bytes);
+	return kzalloc(bytes, GFP_KERNEL | __GFP_NOWARN);
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_fence_array_alloc_mem);
+
+/**
  * dma_fence_array_alloc - allocate an uninitialised fence array
  * @num_fences: number of member fences the array will hold
  *
@@ -370,8 +392,8 @@ struct dma_fence_array *dma_fence_array_alloc(int num_fences)
 		return NULL;
 
 	/* Saturates on overflow; huge requests fail quietly. */
-	return kzalloc(struct_size(array, callbacks, num_fences),
-		       GFP_KERNEL | __GFP_NOWARN);
+	return dma_fence_array_alloc_mem(struct_size(array, callbacks,
+						     num_fences));
 }
 EXPORT_SYMBOL(dma_fence_array_alloc);
 

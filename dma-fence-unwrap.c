@@ -4,6 +4,8 @@
  * as one flat fence.
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-array.h>
 #include <linux/dma-fence-chain.h>
@@ -13,6 +15,8 @@
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+
+#include "dma-buf-kunit-hooks.h"
 
 /**
  * DOC: fence unwrapping
@@ -201,6 +205,25 @@ static unsigned int unwrap_keep_latest(struct dma_fence **fences,
 }
 
 /**
+ * dma_fence_unwrap_alloc_list - room for the leaves of a merge
+ * @count: number of fence pointers needed
+ *
+ * Kept apart so that KUnit suites can make a merge run out of memory (see
+ * kunit_activate_static_stub()); static to this file in kernels without
+ * KUnit.
+ *
+ * Return: an uninitialised kmalloc()ed array of @count fence pointers, or
+ * NULL.
+ */
+VISIBLE_IF_KUNIT struct dma_fence **
+dma_fence_unwrap_alloc_list(unsigned int count)
+{
+	KUNIT_STATIC_STUB_REDIRECT(dma_fence_unwrap_alloc_list, count);
+	return kmalloc_array(count, sizeof(struct dma_fence *), GFP_KERNEL);
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_fence_unwrap_alloc_list);
+
+/**
  * __dma_fence_unwrap_merge - merge the leaves of several fences
  * @num_fences: number of entries in @fences and @cursors
  * @fences: the fences to merge; NULL entries are skipped
@@ -240,7 +263,7 @@ struct dma_fence *__dma_fence_unwrap_merge(unsigned int num_fences,
 	if (!set.count)
 		return dma_fence_allocate_private_stub(set.newest);
 
-	set.fences = kmalloc_array(set.count, sizeof(*set.fences), GFP_KERNEL);
+	set.fences = dma_fence_unwrap_alloc_list(set.count);
 	if (!set.fences)
 		return NULL;
 	set.room = set.count;

@@ -7,6 +7,8 @@
  * the overview below, and every barrier in this file refers back to it.
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/dma-fence-array.h>
 #include <linux/dma-resv.h>
 #include <linux/export.h>
@@ -17,6 +19,8 @@
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/seq_file.h>
+
+#include "dma-buf-kunit-hooks.h"
 
 /**
  * DOC: Reservation Object Overview
@@ -154,17 +158,28 @@ static struct dma_resv_list *dma_resv_writer_list(struct dma_resv *obj)
 	return rcu_dereference_protected(obj->fences, dma_resv_held(obj));
 }
 
-/*
- * A new, empty and unpublished list with room for at least @want fences.
- * Requests that no kmalloc() bucket could hold fail here, quietly, rather
- * than in the page allocator with a warning.
+/**
+ * dma_resv_list_new - allocate a fence list
+ * @want: how many fences the list must have room for, at least
+ * @gfp: allocation flags
+ *
+ * The list comes back empty and unpublished. Requests that no kmalloc()
+ * bucket could hold fail here, quietly, rather than in the page allocator
+ * with a warning. Every fence list is made here, which is why KUnit suites
+ * redirect this function (see kunit_activate_static_stub()) to make
+ * reserving or copying fail; it is static to this file in kernels without
+ * KUnit.
+ *
+ * Return: the new list, or NULL.
  */
-static struct dma_resv_list *dma_resv_list_new(unsigned int want, gfp_t gfp)
+VISIBLE_IF_KUNIT struct dma_resv_list *dma_resv_list_new(unsigned int want,
+							 gfp_t gfp)
 {
 	struct dma_resv_list *list;
 	size_t bytes = struct_size(list, slot, want);
 	size_t fits;
 
+	KUNIT_STATIC_STUB_REDIRECT(dma_resv_list_new, want, gfp);
 	if (bytes > KMALLOC_MAX_SIZE)
 		return NULL;
 
@@ -180,6 +195,7 @@ static struct dma_resv_list *dma_resv_list_new(unsigned int want, gfp_t gfp)
 	list->count = 0;
 	return list;
 }
+EXPORT_SYMBOL_IF_KUNIT(dma_resv_list_new);
 
 /*
  * Drop every reference @list holds and free it once RCU readers are done
@@ -721,6 +737,26 @@ static void dma_resv_put_fences(struct dma_fence **fences, unsigned int n)
 }
 
 /**
+ * dma_resv_fences_resize - size the array of a dma_resv_get_fences() snapshot
+ * @fences: the current array, or NULL
+ * @count: number of fence pointers needed
+ *
+ * krealloc() semantics: on failure @fences stays allocated and unchanged.
+ * Kept apart so that KUnit suites can make snapshots fail (see
+ * kunit_activate_static_stub()); static to this file in kernels without
+ * KUnit.
+ *
+ * Return: the resized array, or NULL.
+ */
+VISIBLE_IF_KUNIT struct dma_fence **
+dma_resv_fences_resize(struct dma_fence **fences, unsigned int count)
+{
+	KUNIT_STATIC_STUB_REDIRECT(dma_resv_fences_resize, fences, count);
+	return krealloc_array(fences, count, sizeof(*fences), GFP_KERNEL);
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_resv_fences_resize);
+
+/**
  * dma_resv_get_fences - take a snapshot of the fences of an object
  * @obj: the reservation object; its lock is not needed
  * @usage: highest usage class to include, see enum dma_resv_usage
@@ -748,8 +784,8 @@ int dma_resv_get_fences(struct dma_resv *obj, enum dma_resv_usage usage,
 
 			dma_resv_put_fences(found, n);
 			n = 0;
-			resized = krealloc_array(found, cursor.num_fences,
-						 sizeof(*found), GFP_KERNEL);
+			resized = dma_resv_fences_resize(found,
+							 cursor.num_fences);
 			if (!resized) {
 				dma_resv_iter_end(&cursor);
 				kfree(found);

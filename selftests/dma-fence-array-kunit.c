@@ -6,8 +6,9 @@
  * iterators and downcasts, context matching, all-of and any-of completion,
  * error propagation (first error wins), members that completed before
  * creation or before signalling was enabled, lazy enabling, reference
- * ownership, deadline forwarding, nesting, a 10k-member array and races
- * between signalling, enabling, polling and iterating.
+ * ownership, deadline forwarding, nesting, a 10k-member array, races
+ * between signalling, enabling, polling and iterating, and running out of
+ * memory (the allocation redirected by a KUnit static stub).
  *
  * The suite also runs against upstream's implementation; cases covering
  * behaviour that we deliberately changed skip themselves there (see
@@ -17,6 +18,7 @@
  * anything took.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/completion.h>
@@ -34,6 +36,9 @@
 #include <linux/wait.h>
 
 #include "dmabuf-kunit.h"
+#ifndef DMABUF_KUNIT_ON_STOCK
+#include "../dma-buf-kunit-hooks.h"
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
@@ -474,6 +479,101 @@ static void alloc_fails_cleanly_for_impossible_counts(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, array);
 	kfree(array);
 }
+
+/* ------------------------------------------------------------------ */
+/* Running out of memory                                               */
+/* ------------------------------------------------------------------ */
+
+struct refusal_row {
+	const char *name;
+	bool any;
+};
+
+static const struct refusal_row refusal_rows[] = {
+	{ "all-of array", false },
+	{ "any-of array", true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(refusal, refusal_rows, name);
+
+#ifndef DMABUF_KUNIT_ON_STOCK
+
+/* Allocations the stand-in below refused during the running case. */
+static unsigned int refused;
+
+/* Replaces the array's allocation: there is no memory left. */
+static void *array_mem_refused(size_t bytes)
+{
+	refused++;
+	return NULL;
+}
+
+/* From here to the end of the case (or a deactivation), arrays fail. */
+static void refuse_array_memory(struct kunit *test)
+{
+	refused = 0;
+	kunit_activate_static_stub(test, dma_fence_array_alloc_mem,
+				   array_mem_refused);
+}
+
+static void alloc_returns_null_when_memory_runs_out(struct kunit *test)
+{
+	struct dma_fence_array *array;
+
+	refuse_array_memory(test);
+	KUNIT_EXPECT_NULL(test, dma_fence_array_alloc(1));
+	KUNIT_EXPECT_NULL(test, dma_fence_array_alloc(64));
+	KUNIT_EXPECT_EQ(test, refused, 2U);
+
+	/* The refusal was the stand-in's doing, nothing else's. */
+	kunit_deactivate_static_stub(test, dma_fence_array_alloc_mem);
+	array = dma_fence_array_alloc(64);
+	KUNIT_EXPECT_NOT_NULL(test, array);
+	kfree(array);
+}
+
+/*
+ * A failed create leaves the member list and its references with the
+ * caller, untouched, and takes none of its own.
+ */
+static void create_without_memory_leaves_members_to_caller(struct kunit *test)
+{
+	const struct refusal_row *row = test->param_value;
+	struct dma_fence **leaf = leaves_new(test, 3, 0);
+	struct dma_fence **table = table_of(test, leaf, 3);
+	struct dma_fence_array *array;
+	unsigned int i;
+
+	refuse_array_memory(test);
+	array = dma_fence_array_create(3, table, dma_fence_context_alloc(1), 1,
+				       row->any);
+	KUNIT_EXPECT_NULL(test, array);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	for (i = 0; i < 3; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, table[i], leaf[i]);
+		KUNIT_EXPECT_EQ(test, kref_read(&leaf[i]->refcount), 2);
+		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[i])->enables), 0);
+	}
+
+	if (array)	/* keep a broken implementation from leaking */
+		dma_fence_put(&array->base);
+	else
+		table_drop(table, 3);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, kref_read(&leaf[i]->refcount), 1);
+}
+
+#else /* upstream has no allocation hooks to redirect */
+
+static void fault_hooks_absent(struct kunit *test)
+{
+	dmabuf_kunit_ours_only(test, "fault-injection hooks are ours");
+}
+
+#define alloc_returns_null_when_memory_runs_out		fault_hooks_absent
+#define create_without_memory_leaves_members_to_caller	fault_hooks_absent
+
+#endif /* DMABUF_KUNIT_ON_STOCK */
 
 /* ------------------------------------------------------------------ */
 /* Completion and errors                                               */
@@ -1052,6 +1152,9 @@ static struct kunit_case dma_fence_array_cases[] = {
 	KUNIT_CASE(alloc_then_init_builds_working_array),
 	KUNIT_CASE_PARAM(alloc_fails_cleanly_for_impossible_counts,
 			 alloc_gen_params),
+	KUNIT_CASE(alloc_returns_null_when_memory_runs_out),
+	KUNIT_CASE_PARAM(create_without_memory_leaves_members_to_caller,
+			 refusal_gen_params),
 	KUNIT_CASE(array_signals_only_after_every_member),
 	KUNIT_CASE(signal_on_any_signals_after_first_member),
 	KUNIT_CASE_PARAM(array_reports_first_member_error, error_gen_params),
@@ -1081,3 +1184,6 @@ kunit_test_suite(dma_fence_array_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_fence_array");
 MODULE_LICENSE("GPL");
+#ifndef DMABUF_KUNIT_ON_STOCK
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#endif

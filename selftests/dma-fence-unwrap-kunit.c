@@ -10,9 +10,11 @@
  * reference: arrays and chains built on top hold callbacks and references
  * of their own, and only signalling lets them go. Nothing waits without
  * sleeping, so the suite behaves on UML, and no check bounds how long
- * anything takes.
+ * anything takes. The last cases make a merge run out of memory by
+ * redirecting its allocations with KUnit static stubs.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-array.h>
@@ -26,6 +28,11 @@
 #include <linux/sort.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
+
+#include "dmabuf-kunit.h"
+#ifndef DMABUF_KUNIT_ON_STOCK
+#include "../dma-buf-kunit-hooks.h"
+#endif
 
 /* Budget for a wait that is expected to end early. */
 #define SETTLE_TIMEOUT		(10 * HZ)
@@ -850,6 +857,110 @@ static void merge_result_ignores_dropped_earlier_fence(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(early));
 }
 
+/* ------------------------------------------------------------------ */
+/* Merging: running out of memory                                      */
+/* ------------------------------------------------------------------ */
+
+#ifndef DMABUF_KUNIT_ON_STOCK
+
+/* Allocations the stand-ins below refused during the running case. */
+static unsigned int refused;
+
+/* Replaces the merge's list of leaves: there is no memory left. */
+static struct dma_fence **leaf_list_refused(unsigned int count)
+{
+	refused++;
+	return NULL;
+}
+
+/* Replaces the memory of every fence array, the merged one included. */
+static void *array_mem_refused(size_t bytes)
+{
+	refused++;
+	return NULL;
+}
+
+#define FAIL_FENCES	9
+
+/*
+ * Merge inputs of every shape while memory is refused at @at_array (the
+ * merged array) or else at the list of leaves. The merge must fail with
+ * every reference count where it was, and succeed once memory is back.
+ */
+static void merge_without_memory(struct kunit *test, bool at_array)
+{
+	u64 ctx = dma_fence_context_alloc(1);
+	struct dma_fence *a1 = leaf(test, &mock_ops32, ctx, 1);
+	struct dma_fence *a2 = leaf(test, &mock_ops32, ctx, 2);
+	struct dma_fence *b = solo(test), *c = solo(test), *d = solo(test);
+	struct dma_fence *done = solo_done(test);
+	struct dma_fence *pair[] = { b, c };
+	struct dma_fence *want[] = { a2, b, c, d };
+	struct dma_fence *oldest, *chain, *array, *merged;
+	struct dma_fence *every[FAIL_FENCES];
+	unsigned int before[FAIL_FENCES], i, drift = 0;
+
+	array = array_of(test, 2, pair);
+	oldest = link_onto(test, NULL, a1, 1);
+	chain = link_onto(test, oldest, array, 2);
+	every[0] = a1;
+	every[1] = a2;
+	every[2] = b;
+	every[3] = c;
+	every[4] = d;
+	every[5] = done;
+	every[6] = array;
+	every[7] = oldest;
+	every[8] = chain;
+	for (i = 0; i < FAIL_FENCES; i++)
+		before[i] = refs(every[i]);
+
+	refused = 0;
+	if (at_array)
+		kunit_activate_static_stub(test, dma_fence_array_alloc_mem,
+					   array_mem_refused);
+	else
+		kunit_activate_static_stub(test, dma_fence_unwrap_alloc_list,
+					   leaf_list_refused);
+	merged = dma_fence_unwrap_merge(chain, d, a2, done);
+	if (merged)	/* keep a broken implementation from leaking */
+		dma_fence_put(merged);
+	KUNIT_EXPECT_NULL(test, merged);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	for (i = 0; i < FAIL_FENCES; i++)
+		drift += refs(every[i]) != before[i];
+	KUNIT_EXPECT_EQ_MSG(test, drift, 0, "of %d fences", FAIL_FENCES);
+
+	if (at_array)
+		kunit_deactivate_static_stub(test, dma_fence_array_alloc_mem);
+	else
+		kunit_deactivate_static_stub(test, dma_fence_unwrap_alloc_list);
+	merged = owned(test, dma_fence_unwrap_merge(chain, d, a2, done));
+	expect_members(test, merged, want, ARRAY_SIZE(want));
+}
+
+static void merge_fails_cleanly_without_room_for_leaves(struct kunit *test)
+{
+	merge_without_memory(test, false);
+}
+
+static void merge_fails_cleanly_when_array_creation_fails(struct kunit *test)
+{
+	merge_without_memory(test, true);
+}
+
+#else /* upstream has no allocation hooks to redirect */
+
+static void fault_hooks_absent(struct kunit *test)
+{
+	dmabuf_kunit_ours_only(test, "fault-injection hooks are ours");
+}
+
+#define merge_fails_cleanly_without_room_for_leaves	fault_hooks_absent
+#define merge_fails_cleanly_when_array_creation_fails	fault_hooks_absent
+
+#endif /* DMABUF_KUNIT_ON_STOCK */
+
 static struct kunit_case dma_fence_unwrap_cases[] = {
 	KUNIT_CASE(unwrap_plain_fence_yields_only_itself),
 	KUNIT_CASE(unwrap_null_head_yields_nothing),
@@ -875,6 +986,8 @@ static struct kunit_case dma_fence_unwrap_cases[] = {
 	KUNIT_CASE(merge_result_is_a_new_all_of_fence),
 	KUNIT_CASE(merge_result_signals_after_all_with_first_error),
 	KUNIT_CASE(merge_result_ignores_dropped_earlier_fence),
+	KUNIT_CASE(merge_fails_cleanly_without_room_for_leaves),
+	KUNIT_CASE(merge_fails_cleanly_when_array_creation_fails),
 	{}
 };
 
@@ -887,3 +1000,6 @@ kunit_test_suite(dma_fence_unwrap_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_fence_unwrap iteration and merging");
 MODULE_LICENSE("GPL");
+#ifndef DMABUF_KUNIT_ON_STOCK
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#endif

@@ -6,10 +6,11 @@
  * the -EDEADLK back-off, trylock), reserving and adding fences in every
  * usage class, which entries a new fence takes over and which it leaves
  * alone, replace_fences, both iterators and the restart of the unlocked
- * one, the snapshot and merge helpers, waits, deadlines, the debugfs text,
- * and races between writers, readers and signallers, including regression
- * cases for CVE-2025-38095 (count published before the slot) and
- * CVE-2022-49935 (an older fence replacing a newer one).
+ * one, the snapshot and merge helpers, their failure when memory runs out
+ * (allocations redirected by KUnit static stubs), waits, deadlines, the
+ * debugfs text, and races between writers, readers and signallers,
+ * including regression cases for CVE-2025-38095 (count published before
+ * the slot) and CVE-2022-49935 (an older fence replacing a newer one).
  *
  * UML never preempts kernel code, so every loop that runs alongside other
  * threads sleeps or reschedules. The x86_64 guest is an emulated SMP
@@ -17,6 +18,7 @@
  * checks how long something took.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/atomic.h>
 #include <linux/bits.h>
@@ -39,6 +41,9 @@
 #include <linux/ww_mutex.h>
 
 #include "dmabuf-kunit.h"
+#ifndef DMABUF_KUNIT_ON_STOCK
+#include "../dma-buf-kunit-hooks.h"
+#endif
 
 /* ------------------------------------------------------------------ */
 /* Test fences                                                         */
@@ -1352,6 +1357,250 @@ static void copy_fences_from_empty_source_empties_destination(struct kunit *test
 }
 
 /* ------------------------------------------------------------------ */
+/* Running out of memory                                               */
+/* ------------------------------------------------------------------ */
+
+struct refusal_row {
+	const char *name;
+	bool at_array;	/* refuse the merged array, else the snapshot */
+};
+
+static const struct refusal_row refusal_rows[] = {
+	{ "snapshot refused", false },
+	{ "fence array refused", true },
+};
+
+KUNIT_ARRAY_PARAM_DESC(refusal, refusal_rows, name);
+
+#ifndef DMABUF_KUNIT_ON_STOCK
+
+/* Allocations the stand-ins below refused during the running case. */
+static unsigned int refused;
+
+/* Replaces the fence lists: there is no memory left. */
+static struct dma_resv_list *list_refused(unsigned int want, gfp_t gfp)
+{
+	refused++;
+	return NULL;
+}
+
+/* Replaces the array of dma_resv_get_fences(); krealloc() keeps the old. */
+static struct dma_fence **snapshot_refused(struct dma_fence **fences,
+					   unsigned int count)
+{
+	refused++;
+	return NULL;
+}
+
+/* Replaces the memory of every fence array. */
+static void *array_mem_refused(size_t bytes)
+{
+	refused++;
+	return NULL;
+}
+
+static void refuse_lists(struct kunit *test)
+{
+	refused = 0;
+	kunit_activate_static_stub(test, dma_resv_list_new, list_refused);
+}
+
+static void reserve_without_memory_keeps_the_fences_it_has(struct kunit *test)
+{
+	struct dma_resv *obj = resv_new(test);
+	struct dma_fence *w = fence_solo(test);
+	struct dma_fence *r = fence_solo(test);
+	struct dma_fence *late = fence_solo(test);
+	enum dma_resv_usage got;
+	struct snap *s;
+	int failed, again;
+
+	resv_add(test, obj, w, DMA_RESV_USAGE_WRITE);
+	resv_add(test, obj, r, DMA_RESV_USAGE_READ);
+
+	refuse_lists(test);
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(obj, NULL), 0);
+	failed = dma_resv_reserve_fences(obj, 64);	/* must grow */
+	dma_resv_unlock(obj);
+	kunit_deactivate_static_stub(test, dma_resv_list_new);
+
+	KUNIT_EXPECT_EQ(test, failed, -ENOMEM);
+	KUNIT_EXPECT_GE(test, refused, 1U);
+	s = snap_unlocked(test, obj, DMA_RESV_USAGE_BOOKKEEP);
+	KUNIT_EXPECT_EQ(test, s->count, 2U);
+	got = ALL_USAGES;
+	KUNIT_EXPECT_EQ(test, snap_find(s, w, &got), 1U);
+	KUNIT_EXPECT_EQ(test, got, DMA_RESV_USAGE_WRITE);
+	got = ALL_USAGES;
+	KUNIT_EXPECT_EQ(test, snap_find(s, r, &got), 1U);
+	KUNIT_EXPECT_EQ(test, got, DMA_RESV_USAGE_READ);
+	KUNIT_EXPECT_EQ(test, refs(w), 2U);
+	KUNIT_EXPECT_EQ(test, refs(r), 2U);
+
+	/* With memory back, the same object reserves and adds as usual. */
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(obj, NULL), 0);
+	again = dma_resv_reserve_fences(obj, 64);
+	if (!again)
+		dma_resv_add_fence(obj, late, DMA_RESV_USAGE_KERNEL);
+	dma_resv_unlock(obj);
+
+	KUNIT_EXPECT_EQ(test, again, 0);
+	KUNIT_EXPECT_EQ(test, count_locked(test, obj, DMA_RESV_USAGE_BOOKKEEP),
+			3U);
+	KUNIT_EXPECT_EQ(test, count_locked(test, obj, DMA_RESV_USAGE_KERNEL),
+			1U);
+	KUNIT_EXPECT_EQ(test, refs(late), 2U);
+	KUNIT_EXPECT_EQ(test, refs(w), 2U);
+}
+
+static void reserve_without_memory_leaves_new_object_empty(struct kunit *test)
+{
+	struct dma_resv *obj = resv_new(test);
+	struct dma_fence *f = fence_solo(test);
+	int failed;
+
+	refuse_lists(test);
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(obj, NULL), 0);
+	failed = dma_resv_reserve_fences(obj, 1);
+	dma_resv_unlock(obj);
+	kunit_deactivate_static_stub(test, dma_resv_list_new);
+
+	KUNIT_EXPECT_EQ(test, failed, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	KUNIT_EXPECT_EQ(test, count_locked(test, obj, DMA_RESV_USAGE_BOOKKEEP),
+			0U);
+	KUNIT_EXPECT_TRUE(test, dma_resv_test_signaled(obj,
+						       DMA_RESV_USAGE_BOOKKEEP));
+
+	resv_add(test, obj, f, DMA_RESV_USAGE_WRITE);
+	KUNIT_EXPECT_EQ(test, count_locked(test, obj, DMA_RESV_USAGE_WRITE),
+			1U);
+	KUNIT_EXPECT_EQ(test, refs(f), 2U);
+}
+
+static void get_fences_without_memory_hands_out_nothing(struct kunit *test)
+{
+	struct dma_resv *obj = resv_new(test);
+	struct dma_fence *a = fence_solo(test);
+	struct dma_fence *b = fence_solo(test);
+	struct dma_fence **fences = NULL;
+	unsigned int n = 0;
+	int err;
+
+	resv_add(test, obj, a, DMA_RESV_USAGE_WRITE);
+	resv_add(test, obj, b, DMA_RESV_USAGE_READ);
+
+	refused = 0;
+	kunit_activate_static_stub(test, dma_resv_fences_resize,
+				   snapshot_refused);
+	err = dma_resv_get_fences(obj, DMA_RESV_USAGE_READ, &n, &fences);
+
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	KUNIT_EXPECT_EQ(test, n, 0U);
+	KUNIT_EXPECT_NULL(test, fences);
+	if (fences)	/* keep a broken implementation from leaking */
+		put_array(fences, n);
+	KUNIT_EXPECT_EQ(test, refs(a), 2U);
+	KUNIT_EXPECT_EQ(test, refs(b), 2U);
+}
+
+/*
+ * dma_resv_get_singleton() of three fences allocates twice: the snapshot,
+ * then the array that stands for it. Either failing must leave no
+ * reference behind.
+ */
+static void get_singleton_without_memory_drops_what_it_took(struct kunit *test)
+{
+	const struct refusal_row *row = test->param_value;
+	struct dma_resv *obj = resv_new(test);
+	struct dma_fence *single = NULL;
+	struct dma_fence *f[3];
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(f); i++) {
+		f[i] = fence_solo(test);
+		resv_add(test, obj, f[i], i);
+	}
+
+	refused = 0;
+	if (row->at_array)
+		kunit_activate_static_stub(test, dma_fence_array_alloc_mem,
+					   array_mem_refused);
+	else
+		kunit_activate_static_stub(test, dma_resv_fences_resize,
+					   snapshot_refused);
+	err = dma_resv_get_singleton(obj, DMA_RESV_USAGE_READ, &single);
+	if (!err && single)	/* keep a broken implementation from leaking */
+		dma_fence_put(single);
+
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	for (i = 0; i < ARRAY_SIZE(f); i++)
+		KUNIT_EXPECT_EQ_MSG(test, refs(f[i]), 2U, "fence %u", i);
+}
+
+static void copy_without_memory_leaves_destination_unchanged(struct kunit *test)
+{
+	struct dma_resv *src = resv_new(test);
+	struct dma_resv *dst = resv_new(test);
+	struct dma_fence *a = fence_solo(test);
+	struct dma_fence *b = fence_solo(test);
+	struct dma_fence *stale = fence_solo(test);
+	enum dma_resv_usage got;
+	struct snap *s;
+	int err;
+
+	resv_add(test, src, a, DMA_RESV_USAGE_WRITE);
+	resv_add(test, src, b, DMA_RESV_USAGE_BOOKKEEP);
+	resv_add(test, dst, stale, DMA_RESV_USAGE_KERNEL);
+
+	refuse_lists(test);
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(dst, NULL), 0);
+	err = dma_resv_copy_fences(dst, src);
+	dma_resv_unlock(dst);
+	kunit_deactivate_static_stub(test, dma_resv_list_new);
+
+	KUNIT_EXPECT_EQ(test, err, -ENOMEM);
+	KUNIT_EXPECT_EQ(test, refused, 1U);
+	s = snap_locked(test, dst, DMA_RESV_USAGE_BOOKKEEP);
+	KUNIT_EXPECT_EQ(test, s->count, 1U);
+	got = ALL_USAGES;
+	KUNIT_EXPECT_EQ(test, snap_find(s, stale, &got), 1U);
+	KUNIT_EXPECT_EQ(test, got, DMA_RESV_USAGE_KERNEL);
+	KUNIT_EXPECT_EQ(test, refs(stale), 2U);
+	KUNIT_EXPECT_EQ(test, refs(a), 2U);
+	KUNIT_EXPECT_EQ(test, refs(b), 2U);
+	KUNIT_EXPECT_EQ(test, count_locked(test, src, DMA_RESV_USAGE_BOOKKEEP),
+			2U);
+
+	/* With memory back the copy goes through. */
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(dst, NULL), 0);
+	err = dma_resv_copy_fences(dst, src);
+	dma_resv_unlock(dst);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	KUNIT_EXPECT_EQ(test, count_locked(test, dst, DMA_RESV_USAGE_BOOKKEEP),
+			2U);
+	KUNIT_EXPECT_EQ(test, refs(stale), 1U);
+}
+
+#else /* upstream has no allocation hooks to redirect */
+
+static void fault_hooks_absent(struct kunit *test)
+{
+	dmabuf_kunit_ours_only(test, "fault-injection hooks are ours");
+}
+
+#define reserve_without_memory_keeps_the_fences_it_has	fault_hooks_absent
+#define reserve_without_memory_leaves_new_object_empty	fault_hooks_absent
+#define get_fences_without_memory_hands_out_nothing	fault_hooks_absent
+#define get_singleton_without_memory_drops_what_it_took	fault_hooks_absent
+#define copy_without_memory_leaves_destination_unchanged fault_hooks_absent
+
+#endif /* DMABUF_KUNIT_ON_STOCK */
+
+/* ------------------------------------------------------------------ */
 /* Waiting, polling and deadlines                                      */
 /* ------------------------------------------------------------------ */
 
@@ -2168,6 +2417,12 @@ static struct kunit_case dma_resv_cases[] = {
 	KUNIT_CASE(get_singleton_of_many_fences_signals_after_all),
 	KUNIT_CASE(copy_fences_replaces_destination_with_unsignalled_source),
 	KUNIT_CASE(copy_fences_from_empty_source_empties_destination),
+	KUNIT_CASE(reserve_without_memory_keeps_the_fences_it_has),
+	KUNIT_CASE(reserve_without_memory_leaves_new_object_empty),
+	KUNIT_CASE(get_fences_without_memory_hands_out_nothing),
+	KUNIT_CASE_PARAM(get_singleton_without_memory_drops_what_it_took,
+			 refusal_gen_params),
+	KUNIT_CASE(copy_without_memory_leaves_destination_unchanged),
 	KUNIT_CASE(wait_times_out_with_zero_on_pending_fence),
 	KUNIT_CASE(wait_with_zero_budget_only_polls),
 	KUNIT_CASE(wait_on_idle_object_returns_whole_budget),
@@ -2194,3 +2449,6 @@ kunit_test_suite(dma_resv_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_resv reservation objects");
 MODULE_LICENSE("GPL");
+#ifndef DMABUF_KUNIT_ON_STOCK
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
+#endif

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Allocation points of the DMA-BUF core that our KUnit suites can make
+ * fail on purpose, by redirecting them with kunit_activate_static_stub().
+ *
+ * Private to drivers/dma-buf and its selftests, never part of the API. In
+ * a kernel without KUnit every function below is static to its file and
+ * nothing here is declared; with KUnit they are global, exported to the
+ * EXPORTED_FOR_KUNIT_TESTING namespace only, and begin with
+ * KUNIT_STATIC_STUB_REDIRECT(), which costs one static-key test while no
+ * suite runs.
+ */
+#ifndef DMA_BUF_KUNIT_HOOKS_H
+#define DMA_BUF_KUNIT_HOOKS_H
+
+#include <linux/types.h>
+
+struct dma_fence;
+struct dma_resv_list;
+
+#if IS_ENABLED(CONFIG_KUNIT)
+
+/* dma-fence-array.c: every dma_fence_array_alloc() */
+void *dma_fence_array_alloc_mem(size_t bytes);
+
+/* dma-fence-unwrap.c: the list of leaves __dma_fence_unwrap_merge() keeps */
+struct dma_fence **dma_fence_unwrap_alloc_list(unsigned int count);
+
+/* dma-resv.c: every new fence list (reserve, copy, unreserved add) */
+struct dma_resv_list *dma_resv_list_new(unsigned int want, gfp_t gfp);
+
+/* dma-resv.c: the snapshot array of dma_resv_get_fences() */
+struct dma_fence **dma_resv_fences_resize(struct dma_fence **fences,
+					  unsigned int count);
+
+#endif /* CONFIG_KUNIT */
+
+#endif /* DMA_BUF_KUNIT_HOOKS_H */
