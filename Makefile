@@ -8,6 +8,10 @@ ifneq ($(KERNELRELEASE),)
 
 obj-y := dma-fence.o dma-fence-array.o dma-fence-chain.o dma-fence-unwrap.o \
 	 dma-resv.o
+obj-$(CONFIG_SYNC_FILE) += sync_file.o
+obj-$(CONFIG_SW_SYNC) += sw_sync.o sync_debug.o
+# sw_sync.c instantiates the tracepoints of sync_trace.h, which sits here.
+CFLAGS_sw_sync.o := -I$(src)
 obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/
 
 else
