@@ -26,7 +26,7 @@ build_suite() {
 		die "building kselftest $name"
 	for prog in "$out"/*; do
 		[ -f "$prog" ] && [ -x "$prog" ] || continue
-		echo "$name-${prog##*/} $name ./${prog##*/}" >> "$DEST/list"
+		echo "$name.${prog##*/} $name ./${prog##*/}" >> "$DEST/list"
 	done
 	find "$out" -name '*.o' -delete
 }
