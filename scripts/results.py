@@ -30,7 +30,7 @@ KTAP_SUBTEST = re.compile(r"^\s*# Subtest: (.+)$")
 ST_RUN = re.compile(r"dma-buf: Running (\w+)(?:/(\w+))?$")
 ST_FAIL = re.compile(r"dma-buf/(\w+): (\w+) failed with error (-?\d+)")
 KSFT = re.compile(r"^KSFT ([\w.-]+): (.*)$")
-KSFT_END = re.compile(r"^KSFT-END ([\w.-]+) rc=(\d+)$")
+KSFT_END = re.compile(r"^KSFT-END ([\w.-]+) rc=(\d+)\b")
 SPLATS = [re.compile(p) for p in (
     r"\bBUG:", r"WARNING:", r"\bOops\b", r"Kernel panic", r"KASAN:",
     r"general protection fault", r"INFO: possible", r"INFO: trying to register",
