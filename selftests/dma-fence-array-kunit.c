@@ -46,6 +46,8 @@
 
 /* Budget of waits that are expected to end. */
 #define WAIT_BUDGET		(10 * HZ)
+/* How long a case waits for one of its threads before calling it stuck. */
+#define THREAD_GRACE		(3 * WAIT_BUDGET)
 /* Wall time one race case may spend repeating its rounds. */
 #define RACE_BUDGET		HZ
 #define RACE_ROUNDS		400
@@ -54,59 +56,6 @@
 #define STORM_SIGNALLERS	4
 #define STORM_READERS		2
 #define NEST_DEPTH		48
-
-/* A plain driver fence with its own lock; counts the hooks it sees. */
-struct leaf {
-	struct dma_fence base;	/* first: the default release frees the leaf */
-	spinlock_t lock;	/* fence lock of @base */
-	atomic_t enables;
-	atomic_t deadlines;
-	ktime_t deadline;
-};
-
-static_assert(offsetof(struct leaf, base) == 0);
-
-static struct leaf *to_leaf(struct dma_fence *fence)
-{
-	return container_of(fence, struct leaf, base);
-}
-
-static const char *leaf_name(struct dma_fence *fence)
-{
-	return "kunit-array-leaf";
-}
-
-static bool leaf_enable_signaling(struct dma_fence *fence)
-{
-	atomic_inc(&to_leaf(fence)->enables);
-	return true;
-}
-
-static void leaf_set_deadline(struct dma_fence *fence, ktime_t deadline)
-{
-	struct leaf *leaf = to_leaf(fence);
-
-	leaf->deadline = deadline;
-	atomic_inc(&leaf->deadlines);
-}
-
-static const struct dma_fence_ops leaf_ops = {
-	.get_driver_name = leaf_name,
-	.get_timeline_name = leaf_name,
-	.enable_signaling = leaf_enable_signaling,
-	.set_deadline = leaf_set_deadline,
-};
-
-static struct dma_fence *leaf_alloc(u64 context, u64 seqno)
-{
-	struct leaf *leaf = kzalloc(sizeof(*leaf), GFP_KERNEL);
-
-	if (!leaf)
-		return NULL;
-	spin_lock_init(&leaf->lock);
-	dma_fence_init(&leaf->base, &leaf_ops, &leaf->lock, context, seqno);
-	return &leaf->base;
-}
 
 static bool signalled_bit(struct dma_fence *fence)
 {
@@ -164,16 +113,12 @@ static struct dma_fence **leaves_new(struct kunit *test, unsigned int count,
 							set), 0);
 
 	for (i = 0; i < count; i++) {
-		set->fence[i] = leaf_alloc(context ?: dma_fence_context_alloc(1),
-					   i + 1);
+		u64 timeline = context ?: dma_fence_context_alloc(1);
+
+		set->fence[i] = dmabuf_kunit_leaf_alloc(timeline, i + 1);
 		KUNIT_ASSERT_NOT_NULL(test, set->fence[i]);
 	}
 	return set->fence;
-}
-
-static void fence_put_action(void *data)
-{
-	dma_fence_put(data);
 }
 
 /* A kmalloc()ed table holding new references to @members. */
@@ -221,41 +166,27 @@ static struct dma_fence_array *array_new(struct kunit *test,
 {
 	struct dma_fence_array *array = array_raw(test, members, count, any);
 
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							&array->base), 0);
+	dmabuf_kunit_fence_own(test, &array->base);
 	return array;
 }
 
-/* A callback that records its deliveries. */
+/* A probe (see dmabuf-kunit.h) that also counts the members done. */
 struct probe {
-	struct dma_fence_cb cb;
-	struct dma_fence *fence;
-	int added;		/* what dma_fence_add_callback() returned */
-	atomic_t calls;
-	int error;		/* the fence's error at delivery */
+	struct dmabuf_kunit_probe base;
 	unsigned int members_done;	/* array members signalled by then */
 };
 
 static void probe_fired(struct dma_fence *fence, struct dma_fence_cb *cb)
 {
-	struct probe *probe = container_of(cb, struct probe, cb);
+	struct probe *probe = container_of(cb, struct probe, base.cb);
 	struct dma_fence *member;
 	unsigned int i;
 
-	probe->error = fence->error;
 	probe->members_done = 0;
 	dma_fence_array_for_each(member, i, fence)
 		probe->members_done += signalled_bit(member);
-	atomic_inc(&probe->calls);
-}
-
-/* The callback's memory is freed after this has run. */
-static void probe_detach(void *data)
-{
-	struct probe *probe = data;
-
-	dma_fence_remove_callback(probe->fence, &probe->cb);
-	dma_fence_put(probe->fence);
+	/* Last, as it bumps the count that the cases poll. */
+	dmabuf_kunit_probe_fired(fence, cb);
 }
 
 /* Attaching the probe enables signalling on @fence. */
@@ -264,27 +195,8 @@ static struct probe *probe_attach(struct kunit *test, struct dma_fence *fence)
 	struct probe *probe = kunit_kzalloc(test, sizeof(*probe), GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, probe);
-	probe->fence = dma_fence_get(fence);
-	probe->added = dma_fence_add_callback(fence, &probe->cb, probe_fired);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, probe_detach,
-							probe), 0);
+	dmabuf_kunit_probe_add(test, &probe->base, fence, probe_fired);
 	return probe;
-}
-
-/*
- * Wait for @fence, then for the callbacks of its signalling: they run
- * under the fence lock after the signalled bit is set, so passing through
- * the lock orders them before whatever the case checks next.
- */
-static void wait_signalled(struct kunit *test, struct dma_fence *fence)
-{
-	unsigned long flags;
-
-	KUNIT_ASSERT_GT_MSG(test, dma_fence_wait_timeout(fence, false,
-							 WAIT_BUDGET), 0,
-			    "fence never signalled");
-	spin_lock_irqsave(fence->lock, flags);
-	spin_unlock_irqrestore(fence->lock, flags);
 }
 
 /* Freeing may be deferred to irq_work: give it time, but not forever. */
@@ -296,32 +208,6 @@ static void wait_refcount(struct kunit *test, struct dma_fence *fence,
 	while (kref_read(&fence->refcount) != refs && time_before(jiffies, end))
 		usleep_range(1000, 2000);
 	KUNIT_ASSERT_EQ(test, kref_read(&fence->refcount), refs);
-}
-
-static void thread_stop(void *data)
-{
-	struct task_struct *task = data;
-
-	kthread_stop(task);
-	put_task_struct(task);
-}
-
-/* Start @fn in a kernel thread that is stopped when the case ends. */
-static void thread_run(struct kunit *test, int (*fn)(void *), void *data)
-{
-	struct task_struct *task = kthread_create(fn, data, "dfa-kunit");
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	get_task_struct(task);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, thread_stop,
-							task), 0);
-	wake_up_process(task);
-}
-
-static void wait_done(struct kunit *test, struct completion *done)
-{
-	KUNIT_ASSERT_GT_MSG(test, wait_for_completion_timeout(done, 3 * WAIT_BUDGET),
-			    0, "a thread of the case never finished");
 }
 
 /* ------------------------------------------------------------------ */
@@ -438,8 +324,7 @@ static void alloc_then_init_builds_working_array(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, array);
 	dma_fence_array_init(array, 2, table_of(test, leaf, 2), context, 7,
 			     false);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							&array->base), 0);
+	dmabuf_kunit_fence_own(test, &array->base);
 
 	KUNIT_EXPECT_EQ(test, array->base.context, context);
 	KUNIT_EXPECT_EQ(test, array->base.seqno, 7);
@@ -447,12 +332,12 @@ static void alloc_then_init_builds_working_array(struct kunit *test)
 	KUNIT_EXPECT_PTR_EQ(test, to_dma_fence_array(&array->base), array);
 
 	probe = probe_attach(test, &array->base);
-	KUNIT_EXPECT_EQ(test, probe->added, 0);
+	KUNIT_EXPECT_EQ(test, probe->base.added, 0);
 	dma_fence_signal(leaf[1]);
 	dma_fence_signal(leaf[0]);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 }
 
 struct alloc_row {
@@ -552,7 +437,7 @@ static void create_without_memory_leaves_members_to_caller(struct kunit *test)
 	for (i = 0; i < 3; i++) {
 		KUNIT_EXPECT_PTR_EQ(test, table[i], leaf[i]);
 		KUNIT_EXPECT_EQ(test, kref_read(&leaf[i]->refcount), 2);
-		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[i])->enables), 0);
+		KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(leaf[i]), 0);
 	}
 
 	if (array)	/* keep a broken implementation from leaking */
@@ -586,18 +471,18 @@ static void array_signals_only_after_every_member(struct kunit *test)
 	struct probe *probe = probe_attach(test, &array->base);
 	int i;
 
-	KUNIT_ASSERT_EQ(test, probe->added, 0);
+	KUNIT_ASSERT_EQ(test, probe->base.added, 0);
 	for (i = 0; i < 3; i++) {
 		dma_fence_signal(leaf[i]);
 		KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&array->base));
-		KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 0);
+		KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 0);
 	}
 	dma_fence_signal(leaf[3]);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, probe->members_done, 4);
-	KUNIT_EXPECT_EQ(test, probe->error, 0);
+	KUNIT_EXPECT_EQ(test, probe->base.error, 0);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), 1);
 }
 
@@ -607,18 +492,18 @@ static void signal_on_any_signals_after_first_member(struct kunit *test)
 	struct dma_fence_array *array = array_new(test, leaf, 3, true);
 	struct probe *probe = probe_attach(test, &array->base);
 
-	KUNIT_ASSERT_EQ(test, probe->added, 0);
+	KUNIT_ASSERT_EQ(test, probe->base.added, 0);
 	dma_fence_signal(leaf[1]);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, probe->members_done, 1);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(leaf[0]));
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(leaf[2]));
 
 	dma_fence_signal(leaf[0]);
 	dma_fence_signal(leaf[2]);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), 1);
 }
 
@@ -664,14 +549,15 @@ static void array_reports_first_member_error(struct kunit *test)
 		signal_with(leaf[row->order[i]], row->error[row->order[i]]);
 		/* any: the array must have signalled before the rest follow */
 		if (row->any && i == 0)
-			wait_signalled(test, &array->base);
+			dmabuf_kunit_wait_signalled(test, &array->base,
+						    WAIT_BUDGET);
 	}
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 
 	KUNIT_ASSERT_NOT_NULL(test, probe);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), row->expect);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
-	KUNIT_EXPECT_EQ(test, probe->error, row->expect < 0 ? row->expect : 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
+	KUNIT_EXPECT_EQ(test, probe->base.error, row->expect < 0 ? row->expect : 0);
 }
 
 static void signal_on_any_outcome_is_fixed_by_deciding_member(struct kunit *test)
@@ -684,7 +570,7 @@ static void signal_on_any_outcome_is_fixed_by_deciding_member(struct kunit *test
 	dma_fence_signal(leaf[0]);
 	/* No wait: the irq_work may not have signalled the array yet. */
 	signal_with(leaf[1], -EIO);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), 1);
 }
 
@@ -700,10 +586,10 @@ static void array_over_signalled_members_is_signalled_at_once(struct kunit *test
 	array = array_new(test, leaf, 3, false);
 
 	probe = probe_attach(test, &array->base);
-	KUNIT_EXPECT_EQ(test, probe->added, -ENOENT);
+	KUNIT_EXPECT_EQ(test, probe->base.added, -ENOENT);
 	KUNIT_EXPECT_TRUE(test, signalled_bit(&array->base));
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), 1);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 0);
 }
 
 static void enabling_counts_members_that_already_completed(struct kunit *test)
@@ -715,13 +601,13 @@ static void enabling_counts_members_that_already_completed(struct kunit *test)
 	dma_fence_signal(leaf[0]);
 	dma_fence_signal(leaf[2]);
 	probe = probe_attach(test, &array->base);
-	KUNIT_ASSERT_EQ(test, probe->added, 0);
+	KUNIT_ASSERT_EQ(test, probe->base.added, 0);
 
 	dma_fence_signal(leaf[1]);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&array->base));
 	dma_fence_signal(leaf[3]);
-	wait_signalled(test, &array->base);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, probe->members_done, 4);
 }
 
@@ -733,19 +619,19 @@ static void array_hooks_nothing_until_signalling_is_enabled(struct kunit *test)
 
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&array->base));
 	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[i])->enables), 0);
+		KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(leaf[i]), 0);
 		KUNIT_EXPECT_TRUE(test, list_empty(&leaf[i]->cb_list));
 	}
 
 	dma_fence_enable_sw_signaling(&array->base);
 	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[i])->enables), 1);
+		KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(leaf[i]), 1);
 		KUNIT_EXPECT_FALSE(test, list_empty(&leaf[i]->cb_list));
 	}
 
 	for (i = 0; i < 3; i++)
 		dma_fence_signal(leaf[i]);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 }
 
 static void poll_sees_completed_members_without_enabling(struct kunit *test)
@@ -760,8 +646,8 @@ static void poll_sees_completed_members_without_enabling(struct kunit *test)
 
 	KUNIT_EXPECT_FALSE(test, test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					  &array->base.flags));
-	KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[0])->enables), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[1])->enables), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(leaf[0]), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(leaf[1]), 0);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), 1);
 }
 
@@ -815,9 +701,10 @@ static void set_deadline_reaches_every_member(struct kunit *test)
 
 	dma_fence_set_deadline(&array->base, when);
 	for (i = 0; i < 3; i++) {
-		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(leaf[i])->deadlines), 1);
-		KUNIT_EXPECT_EQ(test, ktime_compare(to_leaf(leaf[i])->deadline,
-						    when), 0);
+		ktime_t hint = dmabuf_kunit_to_leaf(leaf[i])->deadline;
+
+		KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_deadlines(leaf[i]), 1);
+		KUNIT_EXPECT_EQ(test, ktime_compare(hint, when), 0);
 	}
 }
 
@@ -839,18 +726,18 @@ static void nested_arrays_signal_when_their_leaves_do(struct kunit *test)
 	inner[1] = &any->base;
 	outer = array_new(test, inner, 2, false);
 	probe = probe_attach(test, &outer->base);
-	KUNIT_ASSERT_EQ(test, probe->added, 0);
+	KUNIT_ASSERT_EQ(test, probe->base.added, 0);
 
 	dma_fence_signal(leaf[0]);
 	dma_fence_signal(leaf[2]);
-	wait_signalled(test, &any->base);
+	dmabuf_kunit_wait_signalled(test, &any->base, WAIT_BUDGET);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&outer->base));
 
 	signal_with(leaf[1], -EIO);
-	wait_signalled(test, &outer->base);
+	dmabuf_kunit_wait_signalled(test, &outer->base, WAIT_BUDGET);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&all->base), -EIO);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&outer->base), -EIO);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, probe->members_done, 2);
 }
 
@@ -871,16 +758,15 @@ static void deep_nesting_signals_and_frees_without_recursion(struct kunit *test)
 		dma_fence_signal(leaf[i]);
 	}
 	level = &array->base;
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							level), 0);
+	dmabuf_kunit_fence_own(test, level);
 
 	dma_fence_enable_sw_signaling(level);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(level));
 	dma_fence_signal(leaf[0]);
-	wait_signalled(test, level);
+	dmabuf_kunit_wait_signalled(test, level, WAIT_BUDGET);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(level), 1);
 
-	kunit_release_action(test, fence_put_action, level);
+	kunit_release_action(test, dmabuf_kunit_fence_put, level);
 	wait_refcount(test, leaf[0], 1);
 }
 
@@ -895,8 +781,7 @@ static void array_with_chain_member_follows_the_chain(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, link);
 	dma_fence_chain_init(link, dma_fence_get(leaf[0]),
 			     dma_fence_get(leaf[1]), 1);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							&link->base), 0);
+	dmabuf_kunit_fence_own(test, &link->base);
 	member[0] = &link->base;
 	member[1] = leaf[2];
 	array = array_new(test, member, 2, false);
@@ -906,7 +791,7 @@ static void array_with_chain_member_follows_the_chain(struct kunit *test)
 	dma_fence_signal(leaf[1]);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&array->base));
 	dma_fence_signal(leaf[0]);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(&link->base));
 }
 
@@ -918,7 +803,7 @@ static void array_of_ten_thousand_members(struct kunit *test)
 	struct dma_fence *member;
 	unsigned int i, visits = 0;
 
-	KUNIT_ASSERT_EQ(test, probe->added, 0);
+	KUNIT_ASSERT_EQ(test, probe->base.added, 0);
 	for (i = 0; i < BIG_ARRAY - 1; i++) {
 		dma_fence_signal(leaf[i]);
 		if (!(i % 1024))
@@ -926,9 +811,9 @@ static void array_of_ten_thousand_members(struct kunit *test)
 	}
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(&array->base));
 	dma_fence_signal(leaf[BIG_ARRAY - 1]);
-	wait_signalled(test, &array->base);
+	dmabuf_kunit_wait_signalled(test, &array->base, WAIT_BUDGET);
 
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, probe->members_done, BIG_ARRAY);
 	dma_fence_array_for_each(member, i, &array->base)
 		visits++;
@@ -1041,26 +926,29 @@ static void concurrent_signallers_complete_array_exactly_once(struct kunit *test
 	for (i = 0; i < ARRAY_SIZE(storm->done); i++)
 		init_completion(&storm->done[i]);
 	probe = probe_attach(test, &storm->array->base);
-	KUNIT_ASSERT_EQ(test, probe->added, 0);
+	KUNIT_ASSERT_EQ(test, probe->base.added, 0);
 
 	for (i = 0; i < STORM_SIGNALLERS; i++)
-		thread_run(test, storm_signaller, storm);
+		dmabuf_kunit_thread_start(test, "dfa", storm_signaller, storm,
+					  "kunit");
 	for (i = 0; i < STORM_READERS; i++)
-		thread_run(test, storm_reader, storm);
-	thread_run(test, storm_poller, storm);
+		dmabuf_kunit_thread_start(test, "dfa", storm_reader, storm,
+					  "kunit");
+	dmabuf_kunit_thread_start(test, "dfa", storm_poller, storm, "kunit");
 	WRITE_ONCE(storm->gate_open, true);
 	wake_up_all(&storm->gate_wq);
 
-	wait_signalled(test, &storm->array->base);
+	dmabuf_kunit_wait_signalled(test, &storm->array->base, WAIT_BUDGET);
 	for (i = 0; i < ARRAY_SIZE(storm->done); i++)
-		wait_done(test, &storm->done[i]);
+		dmabuf_kunit_thread_wait(test, &storm->done[i], THREAD_GRACE,
+					 "a thread of the case");
 
 	status = dma_fence_get_status(&storm->array->base);
 	KUNIT_EXPECT_TRUE_MSG(test, status == -EIO || status == -EINVAL,
 			      "status %d", status);
-	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
 	KUNIT_EXPECT_EQ(test, probe->members_done, STORM_MEMBERS);
-	KUNIT_EXPECT_EQ(test, probe->error, status);
+	KUNIT_EXPECT_EQ(test, probe->base.error, status);
 	KUNIT_EXPECT_EQ(test, atomic_read(&storm->bad_walks), 0);
 }
 
@@ -1104,7 +992,7 @@ static void duel_round(struct kunit *test, struct duel *duel, int round)
 	int i, status = 0;
 
 	for (i = 0; i < DUEL_MEMBERS; i++) {
-		duel->leaf[i] = leaf_alloc(dma_fence_context_alloc(1), 1);
+		duel->leaf[i] = dmabuf_kunit_leaf_alloc(dma_fence_context_alloc(1), 1);
 		KUNIT_ASSERT_NOT_NULL(test, duel->leaf[i]);
 	}
 	array = dma_fence_array_create(DUEL_MEMBERS,
@@ -1123,7 +1011,8 @@ static void duel_round(struct kunit *test, struct duel *duel, int round)
 		status = dma_fence_get_status(&array->base);
 	KUNIT_EXPECT_EQ_MSG(test, status, any ? 1 : -EIO, "round %d", round);
 
-	wait_done(test, &duel->signalled);
+	dmabuf_kunit_thread_wait(test, &duel->signalled, THREAD_GRACE,
+				 "a thread of the case");
 	dma_fence_put(&array->base);
 	for (i = 0; i < DUEL_MEMBERS; i++)
 		dma_fence_put(duel->leaf[i]);
@@ -1138,7 +1027,7 @@ static void enabling_races_member_completion(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, duel);
 	init_waitqueue_head(&duel->wq);
 	init_completion(&duel->signalled);
-	thread_run(test, duel_helper, duel);
+	dmabuf_kunit_thread_start(test, "dfa", duel_helper, duel, "kunit");
 
 	for (round = 1; round <= RACE_ROUNDS && time_before(jiffies, end);
 	     round++)

@@ -36,12 +36,16 @@
 #include <linux/slab.h>
 #include <linux/wait.h>
 
+#include "dmabuf-kunit.h"
+
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
 /* Budget of waits that are expected to end. */
 #define WAIT_BUDGET		(10 * HZ)
+/* How long a case waits for one of its threads before calling it stuck. */
+#define THREAD_GRACE		(3 * WAIT_BUDGET)
 /* Wall time a race case lets its threads run before wrapping up. */
 #define RACE_BUDGET		HZ
 #define HUGE_CHAIN		100000
@@ -52,77 +56,16 @@
 #define TIMELINE_POINTS		512
 #define TIMELINE_READERS	2
 
-/* A plain driver fence with its own lock; counts the hooks it sees. */
-struct leaf {
-	struct dma_fence base;	/* first: the default release frees the leaf */
-	spinlock_t lock;	/* fence lock of @base */
-	atomic_t enables;
-	atomic_t deadlines;
-};
-
-static_assert(offsetof(struct leaf, base) == 0);
-
-static struct leaf *to_leaf(struct dma_fence *fence)
-{
-	return container_of(fence, struct leaf, base);
-}
-
-static const char *leaf_name(struct dma_fence *fence)
-{
-	return "kunit-chain-leaf";
-}
-
-static bool leaf_enable_signaling(struct dma_fence *fence)
-{
-	atomic_inc(&to_leaf(fence)->enables);
-	return true;
-}
-
-static void leaf_set_deadline(struct dma_fence *fence, ktime_t deadline)
-{
-	atomic_inc(&to_leaf(fence)->deadlines);
-}
-
-static const struct dma_fence_ops leaf_ops = {
-	.get_driver_name = leaf_name,
-	.get_timeline_name = leaf_name,
-	.enable_signaling = leaf_enable_signaling,
-	.set_deadline = leaf_set_deadline,
-};
-
+/* A leaf (see dmabuf-kunit.h) on a timeline of its own. */
 static struct dma_fence *leaf_alloc(u64 seqno)
 {
-	struct leaf *leaf = kzalloc(sizeof(*leaf), GFP_KERNEL);
-
-	if (!leaf)
-		return NULL;
-	spin_lock_init(&leaf->lock);
-	dma_fence_init(&leaf->base, &leaf_ops, &leaf->lock,
-		       dma_fence_context_alloc(1), seqno);
-	return &leaf->base;
-}
-
-static void fence_put_action(void *data)
-{
-	dma_fence_put(data);
-}
-
-static void fence_finish_action(void *data)
-{
-	dma_fence_signal(data);
-	dma_fence_put(data);
+	return dmabuf_kunit_leaf_alloc(dma_fence_context_alloc(1), seqno);
 }
 
 /* A leaf the case holds until it ends (then it is signalled and put). */
 static struct dma_fence *leaf_new(struct kunit *test, u64 seqno)
 {
-	struct dma_fence *leaf = leaf_alloc(seqno);
-
-	KUNIT_ASSERT_NOT_NULL(test, leaf);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test,
-							fence_finish_action,
-							leaf), 0);
-	return leaf;
+	return dmabuf_kunit_fence_adopt(test, leaf_alloc(seqno));
 }
 
 /* A new link over @fence after @prev (both references are consumed). */
@@ -147,8 +90,7 @@ static struct dma_fence *link_new(struct kunit *test, struct dma_fence *prev,
 	struct dma_fence *link = link_make(prev, fence, seqno);
 
 	KUNIT_ASSERT_NOT_NULL(test, link);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							link), 0);
+	dmabuf_kunit_fence_own(test, link);
 	return link;
 }
 
@@ -226,83 +168,6 @@ static struct dma_fence_chain *link_of(struct dma_fence *fence)
 static struct dma_fence *prev_of(struct dma_fence *fence)
 {
 	return rcu_access_pointer(link_of(fence)->prev);
-}
-
-/* A callback that records its deliveries. */
-struct probe {
-	struct dma_fence_cb cb;
-	struct dma_fence *fence;
-	int added;		/* what dma_fence_add_callback() returned */
-	atomic_t calls;
-};
-
-static void probe_fired(struct dma_fence *fence, struct dma_fence_cb *cb)
-{
-	atomic_inc(&container_of(cb, struct probe, cb)->calls);
-}
-
-/* The callback's memory is freed after this has run. */
-static void probe_detach(void *data)
-{
-	struct probe *probe = data;
-
-	dma_fence_remove_callback(probe->fence, &probe->cb);
-	dma_fence_put(probe->fence);
-}
-
-/* Attaching the probe enables signalling on @fence. */
-static struct probe *probe_attach(struct kunit *test, struct dma_fence *fence)
-{
-	struct probe *probe = kunit_kzalloc(test, sizeof(*probe), GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, probe);
-	probe->fence = dma_fence_get(fence);
-	probe->added = dma_fence_add_callback(fence, &probe->cb, probe_fired);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, probe_detach,
-							probe), 0);
-	return probe;
-}
-
-/*
- * Wait for @fence, then for the callbacks of its signalling: they run
- * under the fence lock after the signalled bit is set, so passing through
- * the lock orders them before whatever the case checks next.
- */
-static void wait_signalled(struct kunit *test, struct dma_fence *fence)
-{
-	unsigned long flags;
-
-	KUNIT_ASSERT_GT_MSG(test, dma_fence_wait_timeout(fence, false,
-							 WAIT_BUDGET), 0,
-			    "fence never signalled");
-	spin_lock_irqsave(fence->lock, flags);
-	spin_unlock_irqrestore(fence->lock, flags);
-}
-
-static void thread_stop(void *data)
-{
-	struct task_struct *task = data;
-
-	kthread_stop(task);
-	put_task_struct(task);
-}
-
-/* Start @fn in a kernel thread that is stopped when the case ends. */
-static void thread_run(struct kunit *test, int (*fn)(void *), void *data)
-{
-	struct task_struct *task = kthread_create(fn, data, "dfc-kunit");
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	get_task_struct(task);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, thread_stop,
-							task), 0);
-	wake_up_process(task);
-}
-
-static void wait_done(struct kunit *test, struct completion *done)
-{
-	KUNIT_ASSERT_GT_MSG(test, wait_for_completion_timeout(done, 3 * WAIT_BUDGET),
-			    0, "a thread of the case never finished");
 }
 
 /* Links visited by a walk from @head; seqnos must go strictly down. */
@@ -609,12 +474,12 @@ static void link_signals_after_own_and_all_older_fences(struct kunit *test)
 {
 	const struct order_row *row = test->param_value;
 	struct chain *chain = chain_build(test, 4, 1, true);
-	struct probe *probe[4];
+	struct dmabuf_kunit_probe *probe[4];
 	bool done[4] = {};
 	int i, j, ready;
 
 	for (i = 0; i < 4; i++) {
-		probe[i] = probe_attach(test, chain->link[i]);
+		probe[i] = dmabuf_kunit_probe_attach(test, chain->link[i]);
 		KUNIT_ASSERT_EQ(test, probe[i]->added, 0);
 	}
 
@@ -629,7 +494,7 @@ static void link_signals_after_own_and_all_older_fences(struct kunit *test)
 	}
 
 	for (i = 0; i < 4; i++) {
-		wait_signalled(test, chain->link[i]);
+		dmabuf_kunit_wait_signalled(test, chain->link[i], WAIT_BUDGET);
 		KUNIT_EXPECT_EQ(test, atomic_read(&probe[i]->calls), 1);
 	}
 }
@@ -647,7 +512,7 @@ static void is_signaled_polls_without_enabling(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					  &chain->head->flags));
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(chain->fence[i])->enables), 0);
+		KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(chain->fence[i]), 0);
 }
 
 struct feeder {
@@ -679,12 +544,13 @@ static void wait_blocks_until_whole_chain_signalled(struct kunit *test)
 	feeder->fence = chain->fence;
 	feeder->count = SHORT_CHAIN;
 	init_completion(&feeder->done);
-	thread_run(test, feeder_fn, feeder);
+	dmabuf_kunit_thread_start(test, "dfc", feeder_fn, feeder, "kunit");
 
-	wait_signalled(test, chain->head);
+	dmabuf_kunit_wait_signalled(test, chain->head, WAIT_BUDGET);
 	for (i = 0; i < SHORT_CHAIN; i++)
 		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(chain->fence[i]));
-	wait_done(test, &feeder->done);
+	dmabuf_kunit_thread_wait(test, &feeder->done, THREAD_GRACE,
+				 "a thread of the case");
 }
 
 static void set_deadline_reaches_every_wrapped_fence(struct kunit *test)
@@ -694,7 +560,7 @@ static void set_deadline_reaches_every_wrapped_fence(struct kunit *test)
 
 	dma_fence_set_deadline(chain->head, ktime_add_ms(ktime_get(), 100));
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_EQ(test, atomic_read(&to_leaf(chain->fence[i])->deadlines), 1);
+		KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_deadlines(chain->fence[i]), 1);
 }
 
 static void link_over_array_signals_with_the_array(struct kunit *test)
@@ -721,7 +587,7 @@ static void link_over_array_signals_with_the_array(struct kunit *test)
 	dma_fence_signal(leaf[1]);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(link));
 	dma_fence_signal(leaf[0]);
-	wait_signalled(test, link);
+	dmabuf_kunit_wait_signalled(test, link, WAIT_BUDGET);
 	KUNIT_EXPECT_PTR_EQ(test, dma_fence_chain_contained(link), &array->base);
 }
 
@@ -746,21 +612,20 @@ static void hundred_thousand_links_are_freed_iteratively(struct kunit *test)
 			cond_resched();
 	}
 	KUNIT_ASSERT_NOT_NULL(test, head);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							head), 0);
+	dmabuf_kunit_fence_own(test, head);
 
 	KUNIT_EXPECT_EQ(test, walk_count(head, &ordered), HUGE_CHAIN);
 	KUNIT_EXPECT_TRUE(test, ordered);
 	KUNIT_EXPECT_EQ(test, head->seqno, HUGE_CHAIN);
 
 	/* Dropping the only reference frees 100k links and their leaves. */
-	kunit_release_action(test, fence_put_action, head);
+	kunit_release_action(test, dmabuf_kunit_fence_put, head);
 }
 
 static void hundred_thousand_links_signal_and_prune(struct kunit *test)
 {
 	struct chain *chain = chain_build(test, HUGE_CHAIN, 1, false);
-	struct probe *probe = probe_attach(test, chain->head);
+	struct dmabuf_kunit_probe *probe = dmabuf_kunit_probe_attach(test, chain->head);
 	struct dma_fence *fence;
 	unsigned int i;
 	bool ordered;
@@ -782,7 +647,7 @@ static void hundred_thousand_links_signal_and_prune(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(chain->head));
 
 	dma_fence_signal(chain->fence[HUGE_CHAIN - 1]);
-	wait_signalled(test, chain->head);
+	dmabuf_kunit_wait_signalled(test, chain->head, WAIT_BUDGET);
 	KUNIT_EXPECT_EQ(test, atomic_read(&probe->calls), 1);
 	KUNIT_EXPECT_EQ(test, walk_count(chain->head, &ordered), 1);
 }
@@ -862,7 +727,8 @@ static void concurrent_walkers_prune_consistently(struct kunit *test)
 	}
 	for (i = 0; i < WALKERS; i++) {
 		init_completion(&race->done[i]);
-		thread_run(test, walker_fn, race);
+		dmabuf_kunit_thread_start(test, "dfc", walker_fn, race,
+					  "kunit");
 	}
 
 	/* Signal in random order so that walkers prune all over the chain. */
@@ -873,7 +739,8 @@ static void concurrent_walkers_prune_consistently(struct kunit *test)
 	}
 	atomic_set_release(&race->all_signalled, 1);
 	for (i = 0; i < WALKERS; i++)
-		wait_done(test, &race->done[i]);
+		dmabuf_kunit_thread_wait(test, &race->done[i], THREAD_GRACE,
+					 "a thread of the case");
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&race->disorder), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&race->overlong), 0);
@@ -1016,23 +883,27 @@ static void adders_readers_and_signaller_share_a_timeline(struct kunit *test)
 							tl), 0);
 
 	for (i = 0; i < TIMELINE_ADDERS; i++)
-		thread_run(test, timeline_adder, tl);
-	thread_run(test, timeline_signaller, tl);
+		dmabuf_kunit_thread_start(test, "dfc", timeline_adder, tl,
+					  "kunit");
+	dmabuf_kunit_thread_start(test, "dfc", timeline_signaller, tl, "kunit");
 	for (i = 0; i < TIMELINE_READERS; i++)
-		thread_run(test, timeline_reader, tl);
+		dmabuf_kunit_thread_start(test, "dfc", timeline_reader, tl,
+					  "kunit");
 
 	for (i = 0; i < TIMELINE_ADDERS + 1; i++)
-		wait_done(test, &tl->done[i]);
+		dmabuf_kunit_thread_wait(test, &tl->done[i], THREAD_GRACE,
+					 "a thread of the case");
 	atomic_set(&tl->readers_stop, 1);
 	for (; i < ARRAY_SIZE(tl->done); i++)
-		wait_done(test, &tl->done[i]);
+		dmabuf_kunit_thread_wait(test, &tl->done[i], THREAD_GRACE,
+					 "a thread of the case");
 
 	KUNIT_EXPECT_EQ(test, atomic_read(&tl->bad), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&tl->published), TIMELINE_POINTS);
 	head = rcu_dereference_protected(tl->head, true);
 	KUNIT_ASSERT_NOT_NULL(test, head);
 	KUNIT_EXPECT_EQ(test, head->seqno, TIMELINE_POINTS);
-	wait_signalled(test, head);
+	dmabuf_kunit_wait_signalled(test, head, WAIT_BUDGET);
 	KUNIT_EXPECT_EQ(test, walk_count(head, &ordered), 1);
 }
 

@@ -40,6 +40,8 @@
 #include <linux/string.h>
 #include <linux/timer.h>
 
+#include "dmabuf-kunit.h"
+
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
@@ -236,25 +238,12 @@ static struct dma_fence *mock_fence_alloc(struct fence_fixture *fx,
 	return &mf->base;
 }
 
-/* Nobody may be left waiting on a fence that goes away: signal, then put. */
-static void fence_cleanup(void *data)
-{
-	struct dma_fence *fence = data;
-
-	dma_fence_signal(fence);
-	dma_fence_put(fence);
-}
-
 /* A fence whose reference belongs to the case until it ends. */
 static struct dma_fence *fence_new(struct kunit *test,
 				   const struct dma_fence_ops *ops, u64 seqno)
 {
-	struct dma_fence *fence = mock_fence_alloc(test->priv, ops, seqno);
-
-	KUNIT_ASSERT_NOT_NULL(test, fence);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_cleanup,
-							fence), 0);
-	return fence;
+	return dmabuf_kunit_fence_adopt(test, mock_fence_alloc(test->priv, ops,
+								seqno));
 }
 
 /* A fence whose last reference the case drops itself. */
@@ -307,42 +296,6 @@ static int probe_attach(struct dma_fence *fence, struct cb_probe *probe)
 static int probe_calls(struct cb_probe *probe)
 {
 	return atomic_read(&probe->calls);
-}
-
-static void thread_stop(void *data)
-{
-	struct task_struct *task = data;
-
-	kthread_stop(task);
-	put_task_struct(task);
-}
-
-/*
- * Start @fn in a kernel thread that the case stops when it ends. The task
- * is pinned, so stopping it is safe even after @fn has returned.
- */
-static struct task_struct *thread_start(struct kunit *test,
-					int (*fn)(void *), void *data,
-					const char *name)
-{
-	struct task_struct *task;
-
-	task = kthread_create(fn, data, "dmaf-%s", name);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(task), "kthread_create: %ld",
-			       PTR_ERR(task));
-	get_task_struct(task);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, thread_stop,
-							task), 0);
-	wake_up_process(task);
-	return task;
-}
-
-static void thread_wait(struct kunit *test, struct completion *done,
-			const char *what)
-{
-	unsigned long left = wait_for_completion_timeout(done, THREAD_GRACE);
-
-	KUNIT_ASSERT_NE_MSG(test, left, 0, "%s never finished", what);
 }
 
 /* An hrtimer that signals a fence from interrupt context. */
@@ -547,10 +500,12 @@ static struct waiter *waiter_start(struct kunit *test, enum wait_kind kind,
 	w->ret = LONG_MIN;
 	init_completion(&w->ready);
 	init_completion(&w->done);
-	w->task = thread_start(test, waiter_fn, w, "waiter");
+	w->task = dmabuf_kunit_thread_start(test, "dmaf", waiter_fn, w,
+					    "waiter");
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, waiter_unblock,
 							w), 0);
-	thread_wait(test, &w->ready, "waiter start-up");
+	dmabuf_kunit_thread_wait(test, &w->ready, THREAD_GRACE,
+				 "waiter start-up");
 	return w;
 }
 
@@ -700,11 +655,13 @@ static void context_alloc_concurrent_ranges_never_overlap(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, claimer[i]);
 		claimer[i]->go = go;
 		init_completion(&claimer[i]->done);
-		thread_start(test, ctx_claimer_fn, claimer[i], "ctx-claim");
+		dmabuf_kunit_thread_start(test, "dmaf", ctx_claimer_fn,
+					  claimer[i], "ctx-claim");
 	}
 	complete_all(go);
 	for (i = 0; i < 2; i++)
-		thread_wait(test, &claimer[i]->done, "context claimer");
+		dmabuf_kunit_thread_wait(test, &claimer[i]->done, THREAD_GRACE,
+					 "context claimer");
 
 	for (i = 0; i < 2; i++) {
 		KUNIT_EXPECT_EQ(test, claimer[i]->made, CLAIMS_PER_THREAD);
@@ -944,10 +901,14 @@ static void race_get_rcu_safe_vs_replacement_never_sees_freed_fence(struct kunit
 							sr), 0);
 
 	sr->deadline = jiffies + RACE_BUDGET;
-	thread_start(test, swap_writer_fn, sr, "rcu-writer");
-	thread_start(test, swap_reader_fn, sr, "rcu-reader");
-	thread_wait(test, &sr->writer_done, "fence publisher");
-	thread_wait(test, &sr->reader_done, "fence reader");
+	dmabuf_kunit_thread_start(test, "dmaf", swap_writer_fn, sr,
+				  "rcu-writer");
+	dmabuf_kunit_thread_start(test, "dmaf", swap_reader_fn, sr,
+				  "rcu-reader");
+	dmabuf_kunit_thread_wait(test, &sr->writer_done, THREAD_GRACE,
+				 "fence publisher");
+	dmabuf_kunit_thread_wait(test, &sr->reader_done, THREAD_GRACE,
+				 "fence reader");
 	kunit_release_action(test, swap_race_drain, sr);
 
 	kunit_info(test, "%u replacements, %u lookups\n", sr->swaps,
@@ -1471,10 +1432,12 @@ static u32 race_run(struct kunit *test, struct race *race)
 		init_completion(&race->worker[side].finished);
 	}
 	for (side = 0; side < 2; side++)
-		thread_start(test, race_worker_fn, &race->worker[side],
-			     side ? "race-b" : "race-a");
+		dmabuf_kunit_thread_start(test, "dmaf", race_worker_fn,
+					  &race->worker[side],
+					  side ? "race-b" : "race-a");
 	for (side = 0; side < 2; side++)
-		thread_wait(test, &race->worker[side].finished, "race worker");
+		dmabuf_kunit_thread_wait(test, &race->worker[side].finished,
+					 THREAD_GRACE, "race worker");
 
 	for (i = 0; i < race->nslots; i++)
 		if (race->slots[i].acted[0] && race->slots[i].acted[1])
@@ -1830,7 +1793,8 @@ static void signal_pending_interrupts_only_interruptible_waits(struct kunit *tes
 		KUNIT_EXPECT_FALSE(test, completion_done(&w->done));
 		send_sig(SIGUSR1, w->task, 1);
 	}
-	thread_wait(test, &w->done, "interrupted waiter");
+	dmabuf_kunit_thread_wait(test, &w->done, THREAD_GRACE,
+				 "interrupted waiter");
 
 	KUNIT_EXPECT_EQ(test, w->ret, ic->expect);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fences[0]));
@@ -1852,7 +1816,8 @@ static void signal_wakes_every_waiting_thread(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, dma_fence_signal(fence), 0);
 	for (i = 0; i < WAITERS; i++) {
-		thread_wait(test, &w[i]->done, "woken waiter");
+		dmabuf_kunit_thread_wait(test, &w[i]->done, THREAD_GRACE,
+					 "woken waiter");
 		KUNIT_EXPECT_GT_MSG(test, w[i]->ret, 0, "waiter %d", i);
 		KUNIT_EXPECT_LE_MSG(test, w[i]->ret, LONG_WAIT, "waiter %d", i);
 	}

@@ -63,22 +63,6 @@ static const struct dma_fence_ops mock_ops64 = {
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static void fence_retire(void *arg)
-{
-	struct dma_fence *fence = arg;
-
-	if (!fence)
-		return;
-	/* A no-op for fences the case already signalled. */
-	dma_fence_signal(fence);
-	dma_fence_put(fence);
-}
-
-static void fence_put_action(void *arg)
-{
-	dma_fence_put(arg);
-}
-
 static struct dma_fence *mock_alloc(const struct dma_fence_ops *ops,
 				    u64 context, u64 seqno)
 {
@@ -94,12 +78,7 @@ static struct dma_fence *leaf(struct kunit *test,
 			      const struct dma_fence_ops *ops,
 			      u64 context, u64 seqno)
 {
-	struct dma_fence *fence = mock_alloc(ops, context, seqno);
-
-	KUNIT_ASSERT_NOT_NULL(test, fence);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_retire,
-							fence), 0);
-	return fence;
+	return dmabuf_kunit_fence_adopt(test, mock_alloc(ops, context, seqno));
 }
 
 /* A leaf on a timeline of its own. */
@@ -120,10 +99,7 @@ static struct dma_fence *solo_done(struct kunit *test)
 /* Hand a reference the case holds to the cleanup. */
 static struct dma_fence *owned(struct kunit *test, struct dma_fence *fence)
 {
-	KUNIT_ASSERT_NOT_NULL(test, fence);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							fence), 0);
-	return fence;
+	return dmabuf_kunit_fence_own(test, fence);
 }
 
 /* A fence array over @fences; the members keep their own references. */
@@ -180,7 +156,7 @@ static void batch_retire(void *arg)
 	unsigned int i;
 
 	for (i = 0; i < batch->count; i++)
-		fence_retire(batch->fences[i]);
+		dmabuf_kunit_fence_retire(batch->fences[i]);
 	kvfree(batch->fences);
 	kfree(batch);
 }

@@ -134,26 +134,13 @@ static struct dma_fence *rt_fence_alloc(const struct dma_fence_ops *ops,
 	return &rf->base;
 }
 
-/* Cleanup of a fence of the case: complete it, then let go of it. */
-static void rt_fence_retire(void *data)
-{
-	struct dma_fence *fence = data;
-
-	dma_fence_signal(fence);
-	dma_fence_put(fence);
-}
-
 /* A fence whose reference the case drops (after signalling) at its end. */
 static struct dma_fence *fence_new_ops(struct kunit *test,
 				       const struct dma_fence_ops *ops,
 				       u64 context, u64 seqno)
 {
-	struct dma_fence *fence = rt_fence_alloc(ops, context, seqno);
-
-	KUNIT_ASSERT_NOT_NULL(test, fence);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, rt_fence_retire,
-							fence), 0);
-	return fence;
+	return dmabuf_kunit_fence_adopt(test,
+					rt_fence_alloc(ops, context, seqno));
 }
 
 static struct dma_fence *fence_new(struct kunit *test, u64 context, u64 seqno)
@@ -179,7 +166,7 @@ static void fence_pool_retire(void *data)
 	unsigned int i;
 
 	for (i = 0; i < pool->count; i++)
-		rt_fence_retire(pool->fence[i]);
+		dmabuf_kunit_fence_retire(pool->fence[i]);
 	kvfree(pool);
 }
 
@@ -200,11 +187,6 @@ static struct fence_pool *fence_pool_new(struct kunit *test, u64 base,
 		pool->count = i + 1;
 	}
 	return pool;
-}
-
-static void fence_put_action(void *data)
-{
-	dma_fence_put(data);
 }
 
 static unsigned int refs(struct dma_fence *fence)
@@ -366,38 +348,6 @@ KUNIT_ARRAY_PARAM(usage, usage_cases, usage_desc);
 /* Threads                                                             */
 /* ------------------------------------------------------------------ */
 
-static void thread_stop(void *data)
-{
-	struct task_struct *task = data;
-
-	kthread_stop(task);
-	put_task_struct(task);
-}
-
-/* Run @fn in a kernel thread that the case stops (and reaps) at its end. */
-static struct task_struct *thread_start(struct kunit *test,
-					int (*fn)(void *), void *data,
-					const char *name)
-{
-	struct task_struct *task;
-
-	task = kthread_create(fn, data, "resv-%s", name);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
-	get_task_struct(task);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, thread_stop,
-							task), 0);
-	wake_up_process(task);
-	return task;
-}
-
-static void thread_wait(struct kunit *test, struct completion *done,
-			const char *what)
-{
-	unsigned long left = wait_for_completion_timeout(done, THREAD_GRACE);
-
-	KUNIT_ASSERT_NE_MSG(test, left, 0, "%s never finished", what);
-}
-
 /*
  * Wait until the case opens @gate; false if the thread is being stopped
  * instead, for example because the case failed before opening it.
@@ -555,7 +505,7 @@ static struct try_probe *try_probe_start(struct kunit *test,
 	p->obj = obj;
 	init_completion(&p->go);
 	init_completion(&p->done);
-	thread_start(test, try_probe_fn, p, "trylock");
+	dmabuf_kunit_thread_start(test, "resv", try_probe_fn, p, "trylock");
 	return p;
 }
 
@@ -569,7 +519,8 @@ static void trylock_fails_only_while_someone_holds_the_lock(struct kunit *test)
 	bool is_locked;
 
 	complete(&before->go);
-	thread_wait(test, &before->done, "trylock probe");
+	dmabuf_kunit_thread_wait(test, &before->done, THREAD_GRACE,
+				 "trylock probe");
 
 	KUNIT_ASSERT_TRUE(test, dma_resv_trylock(obj));
 	/*
@@ -584,7 +535,8 @@ static void trylock_fails_only_while_someone_holds_the_lock(struct kunit *test)
 	KUNIT_ASSERT_NE(test, left, 0);
 
 	complete(&after->go);
-	thread_wait(test, &after->done, "trylock probe");
+	dmabuf_kunit_thread_wait(test, &after->done, THREAD_GRACE,
+				 "trylock probe");
 
 	KUNIT_EXPECT_TRUE(test, before->got);
 	KUNIT_EXPECT_TRUE(test, is_locked);
@@ -677,7 +629,7 @@ static void younger_context_backs_off_with_edeadlk_then_locks_slow(struct kunit 
 	init_completion(&b->go);
 	init_completion(&b->backed_off);
 	init_completion(&b->done);
-	thread_start(test, backoff_young_fn, b, "young");
+	dmabuf_kunit_thread_start(test, "resv", backoff_young_fn, b, "young");
 
 	ctx_init(&old);
 	if (dma_resv_lock(b->held_by_old, &old)) {
@@ -694,7 +646,8 @@ static void younger_context_backs_off_with_edeadlk_then_locks_slow(struct kunit 
 	ww_acquire_fini(&old);
 
 	KUNIT_ASSERT_NE(test, left, 0);
-	thread_wait(test, &b->done, "younger context");
+	dmabuf_kunit_thread_wait(test, &b->done, THREAD_GRACE,
+				 "younger context");
 	KUNIT_EXPECT_PTR_EQ(test, owner_meanwhile, &old);
 	KUNIT_EXPECT_EQ(test, b->first, 0);
 	KUNIT_EXPECT_EQ(test, b->contended, -EDEADLK);
@@ -1278,8 +1231,7 @@ static void get_singleton_of_many_fences_signals_after_all(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, dma_resv_get_singleton(obj, DMA_RESV_USAGE_READ,
 						     &single), 0);
 	KUNIT_ASSERT_NOT_NULL(test, single);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_put_action,
-							single), 0);
+	dmabuf_kunit_fence_own(test, single);
 
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_array(single));
 	array = to_dma_fence_array(single);
@@ -1678,13 +1630,14 @@ static void wait_returns_remaining_budget_once_all_signal(struct kunit *test)
 	resv_add(test, obj, ls->fence[0], DMA_RESV_USAGE_KERNEL);
 	resv_add(test, obj, ls->fence[1], DMA_RESV_USAGE_READ);
 
-	thread_start(test, late_signal_fn, ls, "late-signal");
+	dmabuf_kunit_thread_start(test, "resv", late_signal_fn, ls,
+				  "late-signal");
 	ret = dma_resv_wait_timeout(obj, DMA_RESV_USAGE_READ, true, LONG_WAIT);
 	KUNIT_EXPECT_GT(test, ret, 0L);
 	KUNIT_EXPECT_LE(test, ret, (long)LONG_WAIT);
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(ls->fence[0]));
 	KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(ls->fence[1]));
-	thread_wait(test, &ls->done, "signaller");
+	dmabuf_kunit_thread_wait(test, &ls->done, THREAD_GRACE, "signaller");
 }
 
 struct sig_waiter {
@@ -1720,8 +1673,8 @@ static void pending_signal_interrupts_only_interruptible_wait(struct kunit *test
 	init_completion(&w->done);
 	resv_add(test, w->obj, f, DMA_RESV_USAGE_WRITE);
 
-	thread_start(test, sig_waiter_fn, w, "sig-waiter");
-	thread_wait(test, &w->done, "waiter");
+	dmabuf_kunit_thread_start(test, "resv", sig_waiter_fn, w, "sig-waiter");
+	dmabuf_kunit_thread_wait(test, &w->done, THREAD_GRACE, "waiter");
 	KUNIT_EXPECT_EQ(test, w->ret, *intr ? (long)-ERESTARTSYS : 0L);
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(f));
 }
@@ -2104,13 +2057,16 @@ static void readers_never_see_a_hole_while_writer_grows_list(struct kunit *test)
 		readers[i].race = race;
 		readers[i].id = i;
 		init_completion(&race->reader_exit[i]);
-		thread_start(test, grow_reader_fn, &readers[i], "reader");
+		dmabuf_kunit_thread_start(test, "resv", grow_reader_fn,
+					  &readers[i], "reader");
 	}
-	thread_start(test, grow_writer_fn, race, "writer");
+	dmabuf_kunit_thread_start(test, "resv", grow_writer_fn, race, "writer");
 
-	thread_wait(test, &race->writer_exit, "writer");
+	dmabuf_kunit_thread_wait(test, &race->writer_exit, THREAD_GRACE,
+				 "writer");
 	for (i = 0; i < GROW_READERS; i++)
-		thread_wait(test, &race->reader_exit[i], "reader");
+		dmabuf_kunit_thread_wait(test, &race->reader_exit[i],
+					 THREAD_GRACE, "reader");
 
 	kunit_info(test, "%d fences added, %d walks, %d restarts, %d snapshots\n",
 		   atomic_read(&race->added), atomic_read(&race->walks),
@@ -2200,14 +2156,14 @@ static int mix_adder_fn(void *data)
 
 		live[nlive++] = f;	/* keeps our reference */
 		if (nlive > MIX_LAG) {
-			rt_fence_retire(live[0]);
+			dmabuf_kunit_fence_retire(live[0]);
 			memmove(live, live + 1, --nlive * sizeof(live[0]));
 		}
 		race_pause();
 	}
 
 	while (nlive)
-		rt_fence_retire(live[--nlive]);
+		dmabuf_kunit_fence_retire(live[--nlive]);
 out:
 	atomic_dec(&race->adders_left);
 	complete(&race->exit[t->id]);
@@ -2299,12 +2255,15 @@ static void adders_walkers_and_signallers_run_concurrently(struct kunit *test)
 		init_completion(&race->exit[i]);
 	}
 	for (i = 0; i < nthreads; i++)
-		thread_start(test, i < MIX_ADDERS ? mix_adder_fn : mix_walker_fn,
-			     &threads[i], i < MIX_ADDERS ? "adder" : "walker");
+		dmabuf_kunit_thread_start(test, "resv",
+					  i < MIX_ADDERS ? mix_adder_fn : mix_walker_fn,
+					  &threads[i],
+					  i < MIX_ADDERS ? "adder" : "walker");
 	race->deadline = jiffies + RACE_BUDGET;
 	complete_all(&race->go);
 	for (i = 0; i < nthreads; i++)
-		thread_wait(test, &race->exit[i], "race thread");
+		dmabuf_kunit_thread_wait(test, &race->exit[i], THREAD_GRACE,
+					 "race thread");
 
 	kunit_info(test, "%d walker loops\n", atomic_read(&race->loops));
 	KUNIT_EXPECT_GE(test, atomic_read(&race->loops), MIX_WALKERS);

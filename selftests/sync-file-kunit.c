@@ -33,6 +33,8 @@
 #include <linux/wait.h>
 #include <uapi/linux/sync_file.h>
 
+#include "dmabuf-kunit.h"
+
 #define MOCK_DRIVER	"sf-kunit-drv"
 #define MOCK_TIMELINE	"sf-kunit-tl"
 
@@ -81,15 +83,6 @@ static const struct dma_fence_ops mock_ops64 = {
 	.enable_signaling = mock_enable_signaling,
 };
 
-/* Signal (a no-op if already done) and drop the case's reference. */
-static void fence_retire(void *arg)
-{
-	struct dma_fence *fence = arg;
-
-	dma_fence_signal(fence);
-	dma_fence_put(fence);
-}
-
 static struct dma_fence *mock_fence_on(struct kunit *test,
 				       const struct dma_fence_ops *ops,
 				       u64 context, u64 seqno)
@@ -99,9 +92,7 @@ static struct dma_fence *mock_fence_on(struct kunit *test,
 	KUNIT_ASSERT_NOT_NULL(test, mock);
 	spin_lock_init(&mock->lock);
 	dma_fence_init(&mock->base, ops, &mock->lock, context, seqno);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_retire,
-							&mock->base), 0);
-	return &mock->base;
+	return dmabuf_kunit_fence_adopt(test, &mock->base);
 }
 
 /* A pending fence on a timeline of its own. */
@@ -666,8 +657,7 @@ static void sf_array_fence(struct kunit *test)
 		kfree(members);
 	}
 	KUNIT_ASSERT_NOT_NULL(test, array);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fence_retire,
-							&array->base), 0);
+	dmabuf_kunit_fence_adopt(test, &array->base);
 
 	/* The file carries the container itself, not its members. */
 	sf = new_sync_file(test, &array->base);
