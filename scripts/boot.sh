@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Boot a flavour's x86_64 kernel under QEMU (TCG, SeaBIOS, 2 CPUs).
-# Usage: boot.sh ours|stock test|demo|shell
-#   test   console to a log, judged by results.py into results/boot-FLAVOUR
+# Usage: [ONLY=GLOB] boot.sh ours|stock test|demo|shell
+#   test   console to a log, judged by results.py into results/boot-FLAVOUR;
+#          with ONLY, just the kselftests whose name matches GLOB
 #   demo   console on the terminal (and a log): the end-to-end demo
 #   shell  an interactive busybox shell in the guest
 . "$(dirname "$0")/lib.sh"
@@ -16,12 +17,19 @@ TIMEOUT=${BOOT_TIMEOUT:-900}
 mkdir -p "$OUT/logs"
 
 cpio=$("$REPO/scripts/initramfs.sh") || die "building the initramfs"
-cmdline="console=ttyS0 panic=-1 dmabuf.mode=$MODE"
+cmdline="console=ttyS0 panic=-1 dmabuf.mode=$MODE $(grep -v '^#' "$REPO/scripts/config/cmdline" | tr '\n' ' ')"
 case "$MODE" in
 test)
-	# Stock runs its own built-in copy of the upstream selftests: enable
-	# the same groups that ours has staged.
-	[ "$FLAVOUR" = stock ] && cmdline="$cmdline $("$REPO/scripts/conformance.sh" cmdline)"
+	if [ -n "${ONLY:-}" ]; then
+		# Developer loop: only the kselftests whose name matches the
+		# glob, no boot-time KUnit or upstream selftests.
+		cmdline="$cmdline dmabuf.only=$ONLY kunit.enable=0 dmabuf_selftests.st_filter=none"
+	elif [ "$FLAVOUR" = stock ]; then
+		# Stock runs its own built-in copy of the upstream selftests:
+		# enable the same groups that ours has staged. Our KUnit suites
+		# already run against stock's code on UML.
+		cmdline="$cmdline kunit.enable=0 $("$REPO/scripts/conformance.sh" cmdline)"
+	fi
 	;;
 # Outside test mode, skip the tests that run at every boot: KUnit (but
 # the demo's own story) and upstream's built-in selftests (a subtest
@@ -29,6 +37,11 @@ test)
 demo) cmdline="$cmdline quiet kunit.filter_glob=dma-fence-demo dmabuf_selftests.st_filter=none" ;;
 shell) cmdline="$cmdline kunit.enable=0 dmabuf_selftests.st_filter=none" ;;
 esac
+
+# One guest at a time: two TCG guests on two cores slow each other down
+# until their timeouts fire.
+exec 8> "$CACHE/qemu.lock"
+flock 8
 
 QEMU=(qemu-system-x86_64 -accel tcg -smp 2 -m 1G -nodefaults -display none
 	-no-reboot -kernel "$IMAGE" -initrd "$cpio" -append "$cmdline")
@@ -42,8 +55,9 @@ test)
 	say "$FLAVOUR guest ran $(( $(date +%s) - start ))s"
 	reset_results "boot-$FLAVOUR"
 	st_dir=$OURS/drivers/dma-buf-upstream-st
+	[ -n "${ONLY:-}" ] && st_dir=""
 	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR" \
-		--st-dir "$st_dir" --end-marker DMABUF-GUEST-END
+		${st_dir:+--st-dir "$st_dir"} --end-marker DMABUF-GUEST-END
 	;;
 demo)
 	timeout "$TIMEOUT" "${QEMU[@]}" -serial stdio < /dev/null | tee "$LOG" |

@@ -6,7 +6,8 @@
 #   $CACHE/trees/ours/           hard-linked copy, upstream dma-buf removed,
 #                                this repository overlaid
 #   $CACHE/trees/stock-tests/    hard-linked copy, upstream's dma-buf with
-#                                our KUnit suites added
+#                                our KUnit suites and test exporter added
+#                                (the "stock" flavour builds from it)
 #   $CACHE/build/<flavour>-<arch>/  out-of-tree (O=) build directories
 # Per-run output (logs, results) goes to $OUT, inside the repository's
 # build/ directory, which git ignores.
@@ -37,7 +38,7 @@ die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
 tree_of() {
 	case "$1" in
 	ours) echo "$OURS" ;;
-	stock) echo "$BASE" ;;
+	stock) echo "$STOCK_TESTS" ;;
 	*) die "unknown flavour '$1' (ours or stock)" ;;
 	esac
 }

@@ -19,7 +19,9 @@ fi
 "$OURS/scripts/config" --file "$BUILD/.config" \
 	-e KUNIT -e KUNIT_DEBUGFS -e DEBUG_FS -e DMABUF_KUNIT_TEST \
 	-e PROVE_LOCKING -e DEBUG_ATOMIC_SLEEP -e FTRACE -e ENABLE_DEFAULT_TRACERS \
-	-e SYNC_FILE -e SW_SYNC
+	-e SYNC_FILE -e SW_SYNC -e DMABUF_DEBUG -e DMABUF_MOVE_NOTIFY \
+	-e MEMFD_CREATE -e HUGETLBFS -e UDMABUF \
+	-e DMABUF_HEAPS -e DMABUF_HEAPS_SYSTEM
 make -s -C "$OURS" O="$BUILD" ARCH=um olddefconfig
 targets=()
 for obj in "$@"; do

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * The test exporter's control file, shared by the kernel side
+ * (selftests/dma-buf-test-exporter.c) and the userspace kselftests. It is
+ * a test-only interface in debugfs, not ABI: it exists so that userspace
+ * tests of the dma-buf fd have a buffer to work on, on our kernel and on
+ * upstream's alike.
+ *
+ * Open DMABUF_TEST_EXPORTER_PATH and issue the ioctls on that fd. An
+ * attachment made through DMABUF_TEST_IOCTL_ATTACH lives until the
+ * control fd that made it is closed.
+ */
+#ifndef _DMA_BUF_TEST_EXPORTER_IOCTL_H_
+#define _DMA_BUF_TEST_EXPORTER_IOCTL_H_
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define DMABUF_TEST_EXPORTER_PATH "/sys/kernel/debug/dma_buf_test_exporter"
+
+/* The exporter's name as fdinfo and bufinfo print it (exp_name). */
+#define DMABUF_TEST_EXPORTER_NAME "dma_buf_test_exporter"
+
+/* The buffer supports no mmap: mmap() of its fd fails with -EINVAL. */
+#define DMABUF_TEST_EXPORT_NO_MMAP	0x1u
+#define DMABUF_TEST_EXPORT_VALID_FLAGS	DMABUF_TEST_EXPORT_NO_MMAP
+
+/**
+ * struct dmabuf_test_export - argument of DMABUF_TEST_IOCTL_EXPORT
+ * @size: bytes; rounded up to whole pages; 0 or more than 256 MiB is
+ *	-EINVAL (in).
+ * @fd_flags: O_CLOEXEC and O_ACCMODE bits for the new fd; anything else
+ *	is -EINVAL (in).
+ * @flags: DMABUF_TEST_EXPORT_* bits; anything else is -EINVAL (in).
+ * @fd: the new dma-buf fd (out).
+ * @pad: must be zero (-EINVAL otherwise).
+ *
+ * The buffer is zeroed system memory, one page per scatterlist entry.
+ */
+struct dmabuf_test_export {
+	__u64 size;
+	__u32 fd_flags;
+	__u32 flags;
+	__s32 fd;
+	__u32 pad;
+};
+
+/* The attachment is dynamic (has move_notify) rather than static (pinned). */
+#define DMABUF_TEST_ATTACH_DYNAMIC	0x1u
+/* Also map the attachment (DMA_BIDIRECTIONAL) until the control fd closes. */
+#define DMABUF_TEST_ATTACH_MAP		0x2u
+#define DMABUF_TEST_ATTACH_VALID_FLAGS \
+	(DMABUF_TEST_ATTACH_DYNAMIC | DMABUF_TEST_ATTACH_MAP)
+
+/**
+ * struct dmabuf_test_attach - argument of DMABUF_TEST_IOCTL_ATTACH
+ * @fd: any dma-buf fd, from this exporter or another (in); a non-dma-buf
+ *	fd is -EINVAL, a closed one -EBADF.
+ * @flags: DMABUF_TEST_ATTACH_* bits; anything else is -EINVAL (in).
+ *
+ * Attaches the test importer device (named "dma_buf_test_importer" in
+ * bufinfo) to the buffer, as a driver importing it would.
+ */
+struct dmabuf_test_attach {
+	__s32 fd;
+	__u32 flags;
+};
+
+#define DMABUF_TEST_IOCTL_BASE		'T'
+#define DMABUF_TEST_IOCTL_EXPORT \
+	_IOWR(DMABUF_TEST_IOCTL_BASE, 0x40, struct dmabuf_test_export)
+#define DMABUF_TEST_IOCTL_ATTACH \
+	_IOW(DMABUF_TEST_IOCTL_BASE, 0x41, struct dmabuf_test_attach)
+
+#endif /* _DMA_BUF_TEST_EXPORTER_IOCTL_H_ */
