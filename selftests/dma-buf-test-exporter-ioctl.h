@@ -21,7 +21,11 @@
 /* The exporter's name as fdinfo and bufinfo print it (exp_name). */
 #define DMABUF_TEST_EXPORTER_NAME "dma_buf_test_exporter"
 
-/* The buffer supports no mmap: mmap() of its fd fails with -EINVAL. */
+/*
+ * The buffer supports no mmap: mmap() of its fd fails with -EINVAL.
+ * Without this flag only MAP_SHARED mappings work; MAP_PRIVATE ones fail
+ * with -EINVAL.
+ */
 #define DMABUF_TEST_EXPORT_NO_MMAP	0x1u
 #define DMABUF_TEST_EXPORT_VALID_FLAGS	DMABUF_TEST_EXPORT_NO_MMAP
 
