@@ -13,6 +13,7 @@ obj-$(CONFIG_SYNC_FILE) += sync_file.o
 obj-$(CONFIG_SW_SYNC) += sw_sync.o sync_debug.o
 # sw_sync.c instantiates the tracepoints of sync_trace.h, which sits here.
 CFLAGS_sw_sync.o := -I$(src)
+obj-$(CONFIG_UDMABUF) += udmabuf.o
 obj-$(CONFIG_DMABUF_HEAPS) += dma-heap.o heaps/
 obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/
 

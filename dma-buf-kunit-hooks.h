@@ -17,6 +17,10 @@
 
 struct dma_fence;
 struct dma_resv_list;
+struct dma_buf;
+struct device;
+struct file;
+struct udmabuf_create_item;
 
 #if IS_ENABLED(CONFIG_KUNIT)
 
@@ -32,6 +36,18 @@ struct dma_resv_list *dma_resv_list_new(unsigned int want, gfp_t gfp);
 /* dma-resv.c: the snapshot array of dma_resv_get_fences() */
 struct dma_fence **dma_resv_fences_resize(struct dma_fence **fences,
 					  unsigned int count);
+
+/*
+ * udmabuf.c: its request checks, its whole create path, and the dma_buf_fd()
+ * call after the export (to fail it and watch the buffer be released)
+ */
+u64 udmabuf_max_pages(int limit_mb);
+int udmabuf_count_pages(const struct udmabuf_create_item *items, u32 count,
+			u64 max_pages, pgoff_t *total);
+int udmabuf_check_memfd(struct file *memfd);
+int udmabuf_install_fd(struct dma_buf *dmabuf, int flags);
+long udmabuf_create(struct device *dev, u32 flags,
+		    const struct udmabuf_create_item *items, u32 count);
 
 #endif /* CONFIG_KUNIT */
 

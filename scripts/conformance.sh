@@ -17,7 +17,7 @@
 # Groups of upstream's selftests.h, enabled as the matching feature lands.
 ST_GROUPS=(sanitycheck dma_fence dma_fence_chain dma_fence_unwrap dma_resv)
 # Upstream kselftest directories (under tools/testing/selftests/).
-KSELFTESTS=(sync dmabuf-heaps)
+KSELFTESTS=(sync dmabuf-heaps drivers/dma-buf)
 
 STDIR=drivers/dma-buf-upstream-st
 
