@@ -761,21 +761,35 @@ struct timeline {
 	struct dma_fence *point[TIMELINE_POINTS];	/* by seqno - 1 */
 	atomic_t published;
 	atomic_t readers_stop;
-	atomic_t next_id;
+	atomic_t next_adder;
+	atomic_t next_reader;
 	atomic_t bad;
 	atomic_t reads;
-	struct completion done[TIMELINE_ADDERS + TIMELINE_READERS + 1];
+	/* adders first, then the signaller, then the readers */
+	struct completion done[TIMELINE_ADDERS + 1 + TIMELINE_READERS];
 };
 
-static int timeline_id(struct timeline *tl)
+/*
+ * Completion slots go by role, not by start order: the case waits for
+ * the adders and the signaller before it stops the readers, and threads
+ * need not start running in the order they were created.
+ */
+#define TIMELINE_SIGNALLER	TIMELINE_ADDERS
+
+static int timeline_adder_id(struct timeline *tl)
 {
-	return atomic_inc_return(&tl->next_id) - 1;
+	return atomic_inc_return(&tl->next_adder) - 1;
+}
+
+static int timeline_reader_id(struct timeline *tl)
+{
+	return TIMELINE_SIGNALLER + atomic_inc_return(&tl->next_reader);
 }
 
 static int timeline_adder(void *data)
 {
 	struct timeline *tl = data;
-	int id = timeline_id(tl), n;
+	int id = timeline_adder_id(tl), n;
 	struct dma_fence *leaf, *head;
 
 	for (n = 0; n < TIMELINE_POINTS / TIMELINE_ADDERS; n++) {
@@ -808,7 +822,7 @@ static int timeline_adder(void *data)
 static int timeline_reader(void *data)
 {
 	struct timeline *tl = data;
-	int id = timeline_id(tl);
+	int id = timeline_reader_id(tl);
 	struct dma_fence *head, *found;
 	unsigned int visits;
 	bool ordered;
@@ -839,7 +853,7 @@ static int timeline_reader(void *data)
 static int timeline_signaller(void *data)
 {
 	struct timeline *tl = data;
-	int id = timeline_id(tl), i;
+	int id = TIMELINE_SIGNALLER, i;
 
 	for (i = 0; i < TIMELINE_POINTS && !kthread_should_stop(); i++) {
 		while (atomic_read_acquire(&tl->published) <= i &&
