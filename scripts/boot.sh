@@ -12,7 +12,7 @@ FLAVOUR=${1:?usage: boot.sh FLAVOUR MODE}
 MODE=${2:?usage: boot.sh FLAVOUR MODE}
 IMAGE=$CACHE/build/$FLAVOUR-x86/arch/x86/boot/bzImage
 LOG=$OUT/logs/boot-$FLAVOUR-$MODE.log
-TIMEOUT=${BOOT_TIMEOUT:-900}
+TIMEOUT=${BOOT_TIMEOUT:-1800}
 [ -f "$IMAGE" ] || die "no $FLAVOUR kernel at $IMAGE: build it first"
 mkdir -p "$OUT/logs"
 
