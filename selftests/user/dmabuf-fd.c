@@ -46,17 +46,7 @@
 #include "dma-buf-test-exporter-ioctl.h"
 #include "../kselftest.h"
 
-/* sw_sync has no UAPI header; its ABI is pinned in dmabuf-sync.c too. */
-struct sw_sync_create_fence_data {
-	__u32 value;
-	char name[32];
-	__s32 fence;
-};
-
-#define SW_SYNC_IOC_MAGIC	'W'
-#define SW_SYNC_IOC_CREATE_FENCE \
-	_IOWR(SW_SYNC_IOC_MAGIC, 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_IOC_INC		_IOW(SW_SYNC_IOC_MAGIC, 1, __u32)
+#include "sw-sync-abi.h"
 
 /* The dma-buf ABI as 6.12 has it on x86_64 (and every other LP64 arch). */
 static_assert(sizeof(struct dma_buf_sync) == 8, "abi");
@@ -77,11 +67,9 @@ static_assert(sizeof(void *) != 8 || DMA_BUF_SET_NAME == DMA_BUF_SET_NAME_B,
 static_assert(DMABUF_TEST_IOCTL_EXPORT == 0xc0185440, "test abi");
 static_assert(DMABUF_TEST_IOCTL_ATTACH == 0x40085441, "test abi");
 
-#define SW_SYNC_PATH	"/sys/kernel/debug/sync/sw_sync"
 #define BUFINFO_PATH	"/sys/kernel/debug/dma_buf/bufinfo"
 #define DMA_BUF_MAGIC	0x444d4142	/* "DMAB", include/uapi/linux/magic.h */
 #define IMPORTER_NAME	"dma_buf_test_importer"
-#define NSEC_PER_SEC	1000000000ull
 #define NSEC_PER_MSEC	1000000ull
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -107,13 +95,18 @@ static pid_t stray_child;
 /* Where a failed EXPECT() abandons the running case. */
 static jmp_buf case_failed;
 
-static void expect(bool ok, const char *what, const char *func, int line)
+#include "dmabuf-util.h"
+
+/* Exit code of a child, or -1 if it did not exit normally. */
+static int reap(pid_t pid)
 {
-	if (ok)
-		return;
-	ksft_print_msg("%s:%d: expected %s (errno %d: %s)\n",
-		       func, line, what, errno, strerror(errno));
-	longjmp(case_failed, 1);
+	int status;
+
+	if (pid == stray_child)
+		stray_child = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /* Check @cond; if false, report it and fail the current case. */
@@ -125,14 +118,6 @@ static int fails(long ret)
 	return ret < 0 ? errno : 0;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
 /* CPU time this thread has used, in ns. */
 static __u64 thread_cpu_ns(void)
 {
@@ -140,48 +125,6 @@ static __u64 thread_cpu_ns(void)
 
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* The timeline name sw_sync gives us: our command name. */
-static const char *my_comm(void)
-{
-	static char comm[32];
-	FILE *f;
-
-	if (comm[0])
-		return comm;
-	f = fopen("/proc/self/comm", "r");
-	if (!f || !fgets(comm, sizeof(comm), f))
-		snprintf(comm, sizeof(comm), "?");
-	if (f)
-		fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	return comm;
-}
-
-/* The number the next open() gets: to spot leaked descriptors. */
-static int next_fd(void)
-{
-	int fd = open("/dev/null", O_RDONLY);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
-}
-
-static bool cloexec(int fd)
-{
-	int flags = fcntl(fd, F_GETFD);
-
-	return flags >= 0 && (flags & FD_CLOEXEC);
 }
 
 /* A descriptor of an unlinked regular file, or -1. */
@@ -193,39 +136,6 @@ static int regular_file(void)
 	if (fd >= 0)
 		unlink(path);
 	return fd;
-}
-
-/* The whole of a (pseudo) file; free() it. NULL on failure. */
-static char *read_whole(const char *path)
-{
-	size_t size = 0, cap = 4096;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (!buf || fd < 0)
-		goto fail;
-	while ((n = read(fd, buf + size, cap - size - 1)) > 0) {
-		size += n;
-		if (cap - size < 2) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger)
-				goto fail;
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	if (n < 0)
-		goto fail;
-	buf[size] = '\0';
-	close(fd);
-	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
 }
 
 /* Where /proc/self/fd/@fd points, in @out; false on failure. */
@@ -375,22 +285,6 @@ static int timeline_open(void)
 	return open(SW_SYNC_PATH, O_RDWR | O_CLOEXEC);
 }
 
-/* A sync_file for a point at @value of timeline @tl, or -1. */
-static int point(int tl, __u32 value)
-{
-	struct sw_sync_create_fence_data req = { .value = value };
-
-	snprintf(req.name, sizeof(req.name), "pt%u", value);
-	if (ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, &req))
-		return -1;
-	return req.fence;
-}
-
-static int advance(int tl, __u32 by)
-{
-	return ioctl(tl, SW_SYNC_IOC_INC, &by);
-}
-
 static int merge(int a, int b)
 {
 	struct sync_merge_data req = { .fd2 = b, .name = "merged" };
@@ -398,35 +292,6 @@ static int merge(int a, int b)
 	if (ioctl(a, SYNC_IOC_MERGE, &req))
 		return -1;
 	return req.fence;
-}
-
-static int file_info(int fd, struct sync_file_info *info,
-		     struct sync_fence_info *fences, unsigned int n)
-{
-	memset(info, 0, sizeof(*info));
-	info->num_fences = n;
-	info->sync_fence_info = (uintptr_t)fences;
-	return ioctl(fd, SYNC_IOC_FILE_INFO, info);
-}
-
-/* 1 signalled, 0 pending, < 0 error; INT_MIN if the query failed. */
-static int file_status(int fd)
-{
-	struct sync_file_info info;
-
-	if (file_info(fd, &info, NULL, 0))
-		return INT_MIN;
-	return info.status;
-}
-
-/* How many fences a sync_file holds, or -1. */
-static int file_count(int fd)
-{
-	struct sync_file_info info;
-
-	if (file_info(fd, &info, NULL, 0))
-		return -1;
-	return info.num_fences;
 }
 
 static bool is_sync_file(int fd)
@@ -443,13 +308,6 @@ static bool is_sync_file(int fd)
 static int set_name(int fd, const char *name)
 {
 	return ioctl(fd, DMA_BUF_SET_NAME, name);
-}
-
-static int sync_buf(int fd, __u64 flags)
-{
-	struct dma_buf_sync req = { .flags = flags };
-
-	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &req);
 }
 
 static int import_fence(int buf, int sync_file, __u32 flags)
@@ -2216,18 +2074,6 @@ static int recv_fd(int sock)
 		return -1;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 	return fd;
-}
-
-/* Exit code of a child, or -1 if it did not exit normally. */
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (pid == stray_child)
-		stray_child = 0;
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 /* Child: take the buffer, check and rewrite it, hand it back. */

@@ -65,14 +65,7 @@ static pid_t stray_child;
 /* Where a failed EXPECT() abandons the running case. */
 static jmp_buf case_failed;
 
-static void expect(bool ok, const char *what, const char *func, int line)
-{
-	if (ok)
-		return;
-	ksft_print_msg("%s:%d: expected %s (errno %d: %s)\n",
-		       func, line, what, errno, strerror(errno));
-	longjmp(case_failed, 1);
-}
+#include "dmabuf-util.h"
 
 /* Check @cond; if false, report it and fail the current case. */
 #define EXPECT(cond) expect(!!(cond), #cond, __func__, __LINE__)
@@ -89,24 +82,6 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* The number the next open() gets: to spot leaked descriptors. */
-static int next_fd(void)
-{
-	int fd = open("/dev/null", O_RDONLY);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
 }
 
 /* A field of /proc/meminfo in KiB, or -1. */

@@ -39,15 +39,7 @@
 
 #include "../kselftest.h"
 
-/*
- * sw_sync has no UAPI header: its ABI lives in drivers/dma-buf/sw_sync.c.
- * Spelled out here, with the numbers pinned below.
- */
-struct sw_sync_create_fence_data {
-	__u32 value;
-	char name[32];
-	__s32 fence;
-};
+#include "sw-sync-abi.h"
 
 struct sw_sync_get_deadline {
 	__u64 deadline_ns;
@@ -55,10 +47,6 @@ struct sw_sync_get_deadline {
 	__s32 fence_fd;
 };
 
-#define SW_SYNC_IOC_MAGIC	'W'
-#define SW_SYNC_IOC_CREATE_FENCE \
-	_IOWR(SW_SYNC_IOC_MAGIC, 0, struct sw_sync_create_fence_data)
-#define SW_SYNC_IOC_INC		_IOW(SW_SYNC_IOC_MAGIC, 1, __u32)
 #define SW_SYNC_GET_DEADLINE \
 	_IOWR(SW_SYNC_IOC_MAGIC, 2, struct sw_sync_get_deadline)
 
@@ -76,9 +64,7 @@ static_assert(SYNC_IOC_MERGE == 0xc0303e03, "abi");
 static_assert(SYNC_IOC_FILE_INFO == 0xc0383e04, "abi");
 static_assert(SYNC_IOC_SET_DEADLINE == 0x40103e05, "abi");
 
-#define SW_SYNC_PATH	"/sys/kernel/debug/sync/sw_sync"
 #define SYNC_INFO_PATH	"/sys/kernel/debug/sync/info"
-#define NSEC_PER_SEC	1000000000ull
 #define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* A process a case forked; killed and reaped by the runner if still there. */
@@ -87,13 +73,18 @@ static pid_t stray_child;
 /* Where a failed EXPECT() abandons the running case. */
 static jmp_buf case_failed;
 
-static void expect(bool ok, const char *what, const char *func, int line)
+#include "dmabuf-util.h"
+
+/* Exit code of a child, or -1 if it did not exit normally. */
+static int reap(pid_t pid)
 {
-	if (ok)
-		return;
-	ksft_print_msg("%s:%d: expected %s (errno %d: %s)\n",
-		       func, line, what, errno, strerror(errno));
-	longjmp(case_failed, 1);
+	int status;
+
+	if (pid == stray_child)
+		stray_child = 0;
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 /* Check @cond; if false, report it and fail the current case. */
@@ -105,68 +96,9 @@ static int fails(int ret)
 	return ret < 0 ? errno : 0;
 }
 
-static __u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * NSEC_PER_SEC + ts.tv_nsec;
-}
-
-static void sleep_ms(unsigned int ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) && errno == EINTR)
-		;
-}
-
-/* The timeline name sw_sync gives us: our command name. */
-static const char *my_comm(void)
-{
-	static char comm[32];
-	FILE *f;
-
-	if (comm[0])
-		return comm;
-	f = fopen("/proc/self/comm", "r");
-	if (!f || !fgets(comm, sizeof(comm), f))
-		snprintf(comm, sizeof(comm), "?");
-	if (f)
-		fclose(f);
-	comm[strcspn(comm, "\n")] = '\0';
-	return comm;
-}
-
-/* The number the next open() gets: to spot leaked descriptors. */
-static int next_fd(void)
-{
-	int fd = open("/dev/null", O_RDONLY);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
-}
-
 static int timeline_open(void)
 {
 	return open(SW_SYNC_PATH, O_RDWR);
-}
-
-/* A sync_file for a point at @value of timeline @tl, or -1. */
-static int point(int tl, __u32 value)
-{
-	struct sw_sync_create_fence_data req = { .value = value };
-
-	snprintf(req.name, sizeof(req.name), "pt%u", value);
-	if (ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, &req))
-		return -1;
-	return req.fence;
-}
-
-static int advance(int tl, __u32 by)
-{
-	return ioctl(tl, SW_SYNC_IOC_INC, &by);
 }
 
 static int merge(int a, int b, const char *name)
@@ -177,35 +109,6 @@ static int merge(int a, int b, const char *name)
 	if (ioctl(a, SYNC_IOC_MERGE, &req))
 		return -1;
 	return req.fence;
-}
-
-static int file_info(int fd, struct sync_file_info *info,
-		     struct sync_fence_info *fences, unsigned int n)
-{
-	memset(info, 0, sizeof(*info));
-	info->num_fences = n;
-	info->sync_fence_info = (uintptr_t)fences;
-	return ioctl(fd, SYNC_IOC_FILE_INFO, info);
-}
-
-/* Status of the file as a whole (the num_fences == 0 query), or INT_MIN. */
-static int file_status(int fd)
-{
-	struct sync_file_info info;
-
-	if (file_info(fd, &info, NULL, 0))
-		return INT_MIN;
-	return info.status;
-}
-
-/* How many fences the file holds, or -1. */
-static int file_count(int fd)
-{
-	struct sync_file_info info;
-
-	if (file_info(fd, &info, NULL, 0))
-		return -1;
-	return info.num_fences;
 }
 
 /* The one fence of a single-fence file, or a status of INT_MIN. */
@@ -260,13 +163,6 @@ static bool is_sync_file(int fd)
 	return !strcmp(target, "anon_inode:sync_file");
 }
 
-static bool cloexec(int fd)
-{
-	int flags = fcntl(fd, F_GETFD);
-
-	return flags >= 0 && (flags & FD_CLOEXEC);
-}
-
 /* A descriptor of an unlinked regular file, or -1. */
 static int regular_file(void)
 {
@@ -276,39 +172,6 @@ static int regular_file(void)
 	if (fd >= 0)
 		unlink(path);
 	return fd;
-}
-
-/* The whole of a (pseudo) file; free() it. NULL on failure. */
-static char *read_whole(const char *path)
-{
-	size_t size = 0, cap = 4096;
-	char *buf = malloc(cap);
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (!buf || fd < 0)
-		goto fail;
-	while ((n = read(fd, buf + size, cap - size - 1)) > 0) {
-		size += n;
-		if (cap - size < 2) {
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger)
-				goto fail;
-			buf = bigger;
-			cap *= 2;
-		}
-	}
-	if (n < 0)
-		goto fail;
-	buf[size] = '\0';
-	close(fd);
-	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
 }
 
 static char *read_info(void)
@@ -356,18 +219,6 @@ static char proc_state(pid_t pid)
 	buf[n] = '\0';
 	paren = strrchr(buf, ')');
 	return paren && paren[1] == ' ' ? paren[2] : '?';
-}
-
-/* Exit code of a child, or -1 if it did not exit normally. */
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (pid == stray_child)
-		stray_child = 0;
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
 }
 
 /*

@@ -77,14 +77,7 @@ static int dev = -1;		/* /dev/udmabuf, open for the whole run */
 /* Where a failed EXPECT() abandons the running case. */
 static jmp_buf case_failed;
 
-static void expect(bool ok, const char *what, const char *func, int line)
-{
-	if (ok)
-		return;
-	ksft_print_msg("%s:%d: expected %s (errno %d: %s)\n",
-		       func, line, what, errno, strerror(errno));
-	longjmp(case_failed, 1);
-}
+#include "dmabuf-util.h"
 
 /* Check @cond; if false, report it and fail the current case. */
 #define EXPECT(cond) expect(!!(cond), #cond, __func__, __LINE__)
@@ -300,13 +293,6 @@ static off_t dmabuf_size(int fd)
 	return lseek(fd, 0, SEEK_END);
 }
 
-static bool cloexec(int fd)
-{
-	int flags = fcntl(fd, F_GETFD);
-
-	return flags >= 0 && (flags & FD_CLOEXEC);
-}
-
 /*
  * True if no page of @memfd is pinned any more: F_SEAL_WRITE succeeds
  * only then (and only without writable mappings of the memfd). Seals the
@@ -315,23 +301,6 @@ static bool cloexec(int fd)
 static bool unpinned(int memfd)
 {
 	return fcntl(memfd, F_ADD_SEALS, F_SEAL_WRITE) == 0;
-}
-
-static int sync_buf(int fd, __u64 flags)
-{
-	struct dma_buf_sync req = { .flags = flags };
-
-	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &req);
-}
-
-/* The number the next open() gets: to spot leaked descriptors. */
-static int next_fd(void)
-{
-	int fd = open("/dev/null", O_RDONLY);
-
-	if (fd >= 0)
-		close(fd);
-	return fd;
 }
 
 /* A field of /proc/meminfo in kB, or -1. */
