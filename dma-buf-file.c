@@ -470,8 +470,7 @@ bool dma_buf_file_is_ours(struct file *file)
 
 /**
  * dma_buf_file_create() - make the file that backs a new buffer
- * @dmabuf: the buffer, fully initialised
- * @size: its size, reported as the inode's size
+ * @dmabuf: the buffer, fully initialised; its size becomes the inode's
  * @flags: the exporter's open flags; only the access mode and O_NONBLOCK
  *	are kept
  *
@@ -482,7 +481,7 @@ bool dma_buf_file_is_ours(struct file *file)
  *
  * Return: the new file, or an ERR_PTR().
  */
-struct file *dma_buf_file_create(struct dma_buf *dmabuf, size_t size, int flags)
+struct file *dma_buf_file_create(struct dma_buf *dmabuf, int flags)
 {
 	static atomic64_t last_ino = ATOMIC64_INIT(0);
 	struct inode *inode;
@@ -493,8 +492,8 @@ struct file *dma_buf_file_create(struct dma_buf *dmabuf, size_t size, int flags)
 		return ERR_CAST(inode);
 
 	inode->i_ino = atomic64_inc_return(&last_ino);
-	inode->i_size = size;
-	inode_set_bytes(inode, size);
+	inode->i_size = dmabuf->size;
+	inode_set_bytes(inode, dmabuf->size);
 
 	file = alloc_file_pseudo(inode, dma_buf_mnt, "dmabuf",
 				 flags & (O_ACCMODE | O_NONBLOCK), &dma_buf_fops);

@@ -39,7 +39,7 @@ static inline struct dma_buf_container *to_dma_buf_container(struct dma_buf *dma
 }
 
 /* dma-buf-file.c */
-struct file *dma_buf_file_create(struct dma_buf *dmabuf, size_t size, int flags);
+struct file *dma_buf_file_create(struct dma_buf *dmabuf, int flags);
 bool dma_buf_file_is_ours(struct file *file);
 int dma_buf_fs_init(void);
 void dma_buf_fs_exit(void);

@@ -382,7 +382,7 @@ struct dma_buf *dma_buf_export(const struct dma_buf_export_info *exp_info)
 		goto fail;
 	}
 
-	file = dma_buf_file_create(dmabuf, exp_info->size, exp_info->flags);
+	file = dma_buf_file_create(dmabuf, exp_info->flags);
 	if (IS_ERR(file)) {
 		dma_buf_free(dmabuf);
 		goto fail;
@@ -664,7 +664,8 @@ struct dma_buf_attachment *dma_buf_dynamic_attach(struct dma_buf *dmabuf, struct
 	    WARN_ON(dynamic && !importer_ops->move_notify))
 		return ERR_PTR(-EINVAL);
 
-	attach = kzalloc(sizeof(*attach), GFP_KERNEL);
+	/* Not zeroed: the compound literal below sets every field. */
+	attach = kmalloc(sizeof(*attach), GFP_KERNEL);
 	if (!attach)
 		return ERR_PTR(-ENOMEM);
 
@@ -1133,8 +1134,12 @@ int dma_buf_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 		ret = dmabuf->ops->vmap(dmabuf, &mapping);
 		if (ret)
 			return ret;
-		if (WARN_ON(iosys_map_is_null(&mapping)))
+		if (WARN_ON(iosys_map_is_null(&mapping))) {
+			/* Undo whatever the exporter set up for the map. */
+			if (dmabuf->ops->vunmap)
+				dmabuf->ops->vunmap(dmabuf, &mapping);
 			return -EINVAL;
+		}
 		dmabuf->vmap_ptr = mapping;
 	}
 
