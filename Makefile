@@ -16,6 +16,7 @@ CFLAGS_sw_sync.o := -I$(src)
 obj-$(CONFIG_UDMABUF) += udmabuf.o
 obj-$(CONFIG_DMABUF_HEAPS) += dma-heap.o heaps/
 obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/
+obj-$(CONFIG_DMABUF_BENCH) += bench/
 
 else
 
