@@ -601,6 +601,14 @@ static bool dma_fence_arm_signaling(struct dma_fence *fence)
  */
 void dma_fence_enable_sw_signaling(struct dma_fence *fence)
 {
+	/*
+	 * Armed once, a fence stays armed, and arming again changes nothing
+	 * (see dma_fence_arm_signaling()): skip the lock. Every wait comes
+	 * through here, most of them on fences armed or completed long ago.
+	 */
+	if (test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags))
+		return;
+
 	guard(spinlock_irqsave)(fence->lock);
 	dma_fence_arm_signaling(fence);
 }
@@ -766,6 +774,10 @@ signed long dma_fence_default_wait(struct dma_fence *fence, bool intr,
 {
 	unsigned long flags;
 	signed long ret;
+
+	/* Completed fences need no lock: the bit never clears again. */
+	if (__dma_fence_test_signaled(fence))
+		return timeout ? timeout : 1;
 
 	spin_lock_irqsave(fence->lock, flags);
 	if (test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
