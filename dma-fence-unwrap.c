@@ -130,8 +130,51 @@ struct unwrap_leaves {
 	struct dma_fence **fences;	/* referenced pending leaves */
 	unsigned int count;		/* pending leaves seen */
 	unsigned int room;		/* slots in @fences, 0 when only counting */
+	bool mixed;			/* counted leaves of several contexts */
+	bool unsorted;			/* listed contexts not strictly rising */
+	struct dma_fence *latest;	/* referenced; while !@mixed, the latest */
 	ktime_t newest;			/* latest completion among the others */
 };
+
+/*
+ * Counting pass: besides the count, follow the latest leaf for as long as
+ * every pending leaf is on one context. Merging the fences of a single
+ * timeline is common (a job's dependencies on one engine), and then that
+ * leaf is the whole answer: no list, no sort, no array.
+ */
+static void unwrap_count(struct unwrap_leaves *set, struct dma_fence *leaf)
+{
+	set->count++;
+	if (set->mixed)
+		return;
+	if (set->latest && set->latest->context != leaf->context) {
+		set->mixed = true;
+		dma_fence_put(set->latest);
+		set->latest = NULL;
+	} else if (!set->latest || dma_fence_is_later(leaf, set->latest)) {
+		dma_fence_put(set->latest);
+		set->latest = dma_fence_get(leaf);
+	}
+}
+
+/*
+ * Listing pass. Inputs are often already in context order (the arrays a
+ * merge makes are), and then there is nothing to sort or to deduplicate.
+ */
+static void unwrap_list(struct unwrap_leaves *set, struct dma_fence *leaf)
+{
+	/*
+	 * Between the counting pass and this one, leaves can only complete
+	 * or be pruned, never appear, so the room counted is enough. Should
+	 * that ever break, a dropped fence would be a silent sync bug: shout.
+	 */
+	if (WARN_ON_ONCE(set->count >= set->room))
+		return;
+	if (set->count &&
+	    set->fences[set->count - 1]->context >= leaf->context)
+		set->unsorted = true;
+	set->fences[set->count++] = dma_fence_get(leaf);
+}
 
 /*
  * One pass over every leaf of every input. Completed leaves only add their
@@ -153,16 +196,10 @@ static void unwrap_gather(struct unwrap_leaves *set, unsigned int num_fences,
 						  dma_fence_timestamp(leaf));
 				continue;
 			}
-			/*
-			 * Between the counting pass and this one, leaves can
-			 * only complete or be pruned, never appear, so the
-			 * room counted is enough. Should that ever break, a
-			 * dropped fence would be a silent sync bug: shout.
-			 */
-			if (!set->room)
-				set->count++;
-			else if (!WARN_ON_ONCE(set->count >= set->room))
-				set->fences[set->count++] = dma_fence_get(leaf);
+			if (set->room)
+				unwrap_list(set, leaf);
+			else
+				unwrap_count(set, leaf);
 		}
 	}
 }
@@ -262,6 +299,8 @@ struct dma_fence *__dma_fence_unwrap_merge(unsigned int num_fences,
 	unwrap_gather(&set, num_fences, fences, cursors);
 	if (!set.count)
 		return dma_fence_allocate_private_stub(set.newest);
+	if (!set.mixed)
+		return set.latest;
 
 	set.fences = dma_fence_unwrap_alloc_list(set.count);
 	if (!set.fences)
@@ -269,7 +308,7 @@ struct dma_fence *__dma_fence_unwrap_merge(unsigned int num_fences,
 	set.room = set.count;
 	unwrap_gather(&set, num_fences, fences, cursors);
 
-	if (set.count > 1) {
+	if (set.unsorted) {
 		sort(set.fences, set.count, sizeof(*set.fences),
 		     unwrap_by_context, NULL);
 		set.count = unwrap_keep_latest(set.fences, set.count);
