@@ -23,7 +23,7 @@ else
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run test kunit kselftest conformance shell clean deps tree check
+.PHONY: all run test bench kunit kselftest conformance shell clean deps tree check
 all: run
 
 deps:
@@ -40,6 +40,11 @@ run: tree
 # Everything; the last line printed is "N passed, N failed".
 test: deps
 	@$(S)/test.sh
+
+# Ours against stock: both benchmark kernels, alternately, >= 5 rounds;
+# the table, build/bench/bench.csv and build/bench/ratios.png.
+bench: deps
+	@$(S)/bench.sh
 
 # Our KUnit suites on UML, against our code and against upstream's.
 kunit: deps

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Boot a flavour's x86_64 kernel under QEMU (TCG, SeaBIOS, 2 CPUs).
-# Usage: [ONLY=GLOB] boot.sh ours|stock test|demo|shell
+# Usage: [ONLY=GLOB] boot.sh ours|stock test|demo|shell|bench
 #   test   console to a log, judged by results.py into results/boot-FLAVOUR;
 #          with ONLY, just the kselftests whose name matches GLOB
 #   demo   console on the terminal (and a log): the end-to-end demo
 #   shell  an interactive busybox shell in the guest
+#   bench  the benchmark kernel runs dmabuf-bench once; console to
+#          $BENCH_LOG (bench.sh reads the BENCH lines from it)
 . "$(dirname "$0")/lib.sh"
 
 FLAVOUR=${1:?usage: boot.sh FLAVOUR MODE}
 MODE=${2:?usage: boot.sh FLAVOUR MODE}
-IMAGE=$CACHE/build/$FLAVOUR-x86/arch/x86/boot/bzImage
+KIND=test
+[ "$MODE" = bench ] && KIND=bench
+IMAGE=$(x86_build_dir "$FLAVOUR" "$KIND")/arch/x86/boot/bzImage
 LOG=$OUT/logs/boot-$FLAVOUR-$MODE.log
+[ "$MODE" = bench ] && LOG=${BENCH_LOG:-$LOG}
 TIMEOUT=${BOOT_TIMEOUT:-1800}
 [ -f "$IMAGE" ] || die "no $FLAVOUR kernel at $IMAGE: build it first"
 mkdir -p "$OUT/logs"
@@ -36,6 +41,15 @@ test)
 # filter that matches no name).
 demo) cmdline="$cmdline quiet kunit.filter_glob=dma-fence-demo dmabuf_selftests.st_filter=none" ;;
 shell) cmdline="$cmdline kunit.enable=0 dmabuf_selftests.st_filter=none" ;;
+# The benchmark kernel has no tests; quiet keeps its console to the lines
+# that matter. The guest is told the TSC's rate instead of calibrating it
+# (see host-tsc-khz.c): a failed calibration under TCG leaves it with a
+# 4 ms clock.
+bench)
+	gcc -O2 -o "$OUT/guest/host-tsc-khz" "$REPO/scripts/host-tsc-khz.c"
+	cmdline="$cmdline quiet dmabuf.bench_target_ms=${BENCH_TARGET_MS:-200}"
+	cmdline="$cmdline tsc_early_khz=$("$OUT/guest/host-tsc-khz") tsc=reliable"
+	;;
 esac
 
 # One guest at a time: two TCG guests on two cores slow each other down
@@ -66,6 +80,12 @@ demo)
 	;;
 shell)
 	"${QEMU[@]}" -serial mon:stdio
+	;;
+bench)
+	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
+		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
+	grep -q '^dmabuf-bench exited with status 0' "$LOG" ||
+		die "dmabuf-bench failed on $FLAVOUR; see $LOG"
 	;;
 *) die "unknown mode '$MODE'" ;;
 esac

@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build one flavour's x86_64 kernel: tinyconfig + the shared fragments,
-# out of tree, through ccache. Usage: build-x86.sh ours|stock
+# out of tree, through ccache. Usage: build-x86.sh ours|stock [test|bench]
+#   test   (default) the debug kernel the tests boot
+#   bench  the benchmark kernel: no debug options, no tests
 . "$(dirname "$0")/lib.sh"
 
-FLAVOUR=${1:?usage: build-x86.sh ours|stock}
+FLAVOUR=${1:?usage: build-x86.sh ours|stock [test|bench]}
+KIND=${2:-test}
 TREE=$(tree_of "$FLAVOUR")
-BUILD=$CACHE/build/$FLAVOUR-x86
-LOG=$OUT/logs/build-$FLAVOUR-x86.log
-FRAGMENTS=("$REPO/scripts/config/x86_64.config" "$REPO/scripts/config/debug.config")
+BUILD=$(x86_build_dir "$FLAVOUR" "$KIND")
+LOG=$OUT/logs/build-${BUILD##*/}.log
+case "$KIND" in
+test) FRAGMENTS=(x86_64.config test.config debug.config) ;;
+bench) FRAGMENTS=(x86_64.config bench.config) ;;
+*) die "unknown kernel kind '$KIND' (test or bench)" ;;
+esac
+FRAGMENTS=("${FRAGMENTS[@]/#/$REPO/scripts/config/}")
 KMAKE=(make -C "$TREE" O="$BUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
 mkdir -p "$BUILD" "$OUT/logs"
 
@@ -28,7 +36,7 @@ config_key() {
 	if [ "$FLAVOUR" = ours ]; then
 		find "$REPO" -name Kconfig -not -path "$REPO/build/*" | sort | xargs cat
 	else
-		cat "$REPO/selftests/Kconfig"
+		cat "$REPO/selftests/Kconfig" "$REPO/bench/Kconfig"
 	fi
 }
 
@@ -50,7 +58,7 @@ check_config() {
 }
 
 configure() {
-	say "configuring $FLAVOUR x86_64 kernel"
+	say "configuring $FLAVOUR x86_64 $KIND kernel"
 	"${KMAKE[@]}" tinyconfig
 	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$BUILD/.config" "${FRAGMENTS[@]}"
 	"${KMAKE[@]}" olddefconfig
@@ -61,13 +69,13 @@ key=$(config_key | sha256sum | cut -d' ' -f1)
 image=$BUILD/arch/x86/boot/bzImage
 if [ "$(cat "$BUILD/.dmabuf-config-key" 2>/dev/null)" != "$key" ]; then
 	rm -f "$BUILD/.dmabuf-config-key" "$BUILD/.dmabuf-built"
-	configure > "$LOG" 2>&1 || { tail -30 "$LOG"; die "configuring $FLAVOUR; see $LOG"; }
+	configure > "$LOG" 2>&1 || { tail -30 "$LOG"; die "configuring $FLAVOUR $KIND; see $LOG"; }
 	echo "$key" > "$BUILD/.dmabuf-config-key"
 	grep 'does not define' "$LOG" || true
 fi
 
-say "building $FLAVOUR x86_64 kernel (log: $LOG)"
+say "building $FLAVOUR x86_64 $KIND kernel (log: $LOG)"
 start=$(date +%s)
-"${KMAKE[@]}" bzImage >> "$LOG" 2>&1 || { grep -E 'error|Error' "$LOG" | head -30; die "building $FLAVOUR x86_64; see $LOG"; }
+"${KMAKE[@]}" bzImage >> "$LOG" 2>&1 || { grep -E 'error|Error' "$LOG" | head -30; die "building $FLAVOUR x86_64 $KIND; see $LOG"; }
 touch "$BUILD/.dmabuf-built"
 say "built $image in $(( $(date +%s) - start ))s"

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Install what the harness needs from Debian, only when something is missing.
+# Usage: deps.sh [EXTRA_PACKAGE...] (make bench adds gnuplot-nox).
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(
 	linux-source-6.12 busybox-static qemu-system-x86 ccache
 	gcc make bc bison flex libelf-dev libssl-dev libc6-dev
 	cpio xz-utils kmod rsync perl python3
+	"$@"
 )
 
 missing=()

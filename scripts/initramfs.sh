@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build the guest's initramfs: busybox-static, our init, the demo and the
-# kselftests, statically linked against OUR installed UAPI headers.
+# Build the guest's initramfs: busybox-static, our init, the demo, the
+# benchmark and the kselftests, statically linked against OUR installed
+# UAPI headers.
 # The same image boots both flavours. Prints the cpio's path.
 . "$(dirname "$0")/lib.sh"
 
@@ -12,7 +13,7 @@ GEN=$OUT/guest/gen_init_cpio
 mkdir -p "$OUT/guest"
 
 # Our UAPI headers as userspace sees them (make headers_install).
-make -s -C "$OURS" O="$CACHE/build/ours-x86" ARCH=x86_64 \
+make -s -C "$OURS" O="$(x86_build_dir ours)" ARCH=x86_64 \
 	INSTALL_HDR_PATH="$HDRS" headers_install >&2
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -isystem "$HDRS/include")
 
@@ -20,7 +21,12 @@ rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
 cp /bin/busybox "$STAGE/bin/busybox"
 gcc "${CFLAGS[@]}" -o "$STAGE/bin/dmabuf-demo" "$REPO/scripts/guest/dmabuf-demo.c" >&2
+gcc "${CFLAGS[@]}" -I "$REPO/selftests/user" -o "$STAGE/bin/dmabuf-bench" \
+	"$REPO/bench/user/dmabuf-bench.c" >&2
 "$REPO/scripts/kselftests.sh" "$STAGE/kselftest" "$HDRS" >&2
+# The benchmark's smoke mode (one operation per case, TAP) runs with the
+# kselftests on the test kernels.
+echo "bench.dmabuf-bench-smoke . dmabuf-bench --smoke" >> "$STAGE/kselftest/list"
 
 [ -x "$GEN" ] || gcc -O2 -o "$GEN" "$BASE/usr/gen_init_cpio.c" >&2
 {

@@ -15,7 +15,7 @@ stock) TREE=$STOCK_TESTS ;;
 *) die "usage: kunit-uml.sh [ours|stock]" ;;
 esac
 STEP=kunit-uml-$FLAVOUR
-BUILD=$CACHE/build/$FLAVOUR-um
+BUILD=$TREE/.build-um
 LOG=$OUT/logs/$STEP.log
 mkdir -p "$OUT/logs"
 reset_results "$STEP"

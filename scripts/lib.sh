@@ -8,7 +8,12 @@
 #   $CACHE/trees/stock-tests/    hard-linked copy, upstream's dma-buf with
 #                                our KUnit suites and test exporter added
 #                                (the "stock" flavour builds from it)
-#   $CACHE/build/<flavour>-<arch>/  out-of-tree (O=) build directories
+#   <tree>/.build-<arch>[-<kind>]/  the tree's out-of-tree (O=) builds.
+#                                Inside the tree, kbuild refers to the
+#                                sources by relative paths, so ours and
+#                                stock compile identical command lines
+#                                for every file they share, and one
+#                                flavour's build fills ccache for the other.
 # Per-run output (logs, results) goes to $OUT, inside the repository's
 # build/ directory, which git ignores.
 
@@ -29,7 +34,7 @@ export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_BASEDIR=$CACHE
 export CCACHE_NOHASHDIR=1
 
-mkdir -p "$OUT" "$RESULTS" "$CACHE/build"
+mkdir -p "$OUT" "$RESULTS" "$CACHE"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
@@ -40,6 +45,15 @@ tree_of() {
 	ours) echo "$OURS" ;;
 	stock) echo "$STOCK_TESTS" ;;
 	*) die "unknown flavour '$1' (ours or stock)" ;;
+	esac
+}
+
+# x86_build_dir FLAVOUR [KIND]: where a flavour's x86_64 kernel of a kind
+# (test, the default, or bench) is built.
+x86_build_dir() {
+	case "${2:-test}" in
+	test) echo "$(tree_of "$1")/.build-x86" ;;
+	*) echo "$(tree_of "$1")/.build-x86-$2" ;;
 	esac
 }
 

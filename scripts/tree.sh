@@ -64,6 +64,7 @@ overlay() {
 		--include='/*.c' --include='/*.h' \
 		--include='/Kconfig' --include='/Makefile' --include='/.kunitconfig' \
 		--include='/heaps/***' --exclude='/selftests/user/' --include='/selftests/***' \
+		--exclude='/bench/user/' --include='/bench/***' \
 		--exclude='*' "$REPO/" "$OURS/drivers/dma-buf/"
 	# Userspace kselftests live where the kernel keeps them.
 	if [ -d "$REPO/selftests/user" ]; then
@@ -93,9 +94,10 @@ check_no_upstream_left() {
 	[ "$bad" = 0 ] || die "upstream dma-buf files left in $OURS"
 }
 
-# The pristine tree plus our KUnit suites and nothing else of ours: the
-# suites then test upstream's implementation. Tests of behaviour we chose
-# to change see DMABUF_KUNIT_ON_STOCK defined and skip themselves.
+# The pristine tree plus our KUnit suites and benchmark, nothing else of
+# ours: the suites then test upstream's implementation, and the benchmark
+# measures it. Tests of behaviour we chose to change see
+# DMABUF_KUNIT_ON_STOCK defined and skip themselves.
 make_stock_tests() {
 	local dir=$STOCK_TESTS/drivers/dma-buf
 	if [ ! -f "$STOCK_TESTS/.dmabuf-linked" ]; then
@@ -107,24 +109,29 @@ make_stock_tests() {
 		touch "$STOCK_TESTS/.dmabuf-linked"
 	fi
 	rsync -rc --delete --exclude=/Makefile --exclude=/user/ "$REPO/selftests/" "$dir/selftests/"
+	rsync -rc --delete --exclude=/user/ "$REPO/bench/" "$dir/bench/"
 	rsync -c "$REPO/.kunitconfig" "$dir/.kunitconfig"
 	write_joined "$dir/selftests/Makefile" "$REPO/selftests/Makefile" \
 		'ccflags-y += -DDMABUF_KUNIT_ON_STOCK'
 	# The base's own files are hard links: replace them, never append.
 	write_joined "$dir/Makefile" "$BASE/drivers/dma-buf/Makefile" \
-		'obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/'
+		'obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/' \
+		'obj-$(CONFIG_DMABUF_BENCH) += bench/'
 	write_joined "$dir/Kconfig" "$BASE/drivers/dma-buf/Kconfig" \
-		'source "drivers/dma-buf/selftests/Kconfig"'
+		'source "drivers/dma-buf/selftests/Kconfig"' \
+		'source "drivers/dma-buf/bench/Kconfig"'
 }
 
-# write_joined DEST SOURCE LINE: DEST becomes SOURCE plus LINE, written
-# (as a new file) only when that changes it, so kbuild rebuilds nothing.
+# write_joined DEST SOURCE LINE...: DEST becomes SOURCE plus the LINEs,
+# written (as a new file) only when that changes it, so kbuild rebuilds
+# nothing.
 write_joined() {
-	local tmp
+	local dest=$1 src=$2 tmp
+	shift 2
 	tmp=$(mktemp)
-	cat "$2" > "$tmp"
-	echo "$3" >> "$tmp"
-	cmp -s "$tmp" "$1" || cp --remove-destination "$tmp" "$1"
+	cat "$src" > "$tmp"
+	printf '%s\n' "$@" >> "$tmp"
+	cmp -s "$tmp" "$dest" || cp --remove-destination "$tmp" "$dest"
 	rm -f "$tmp"
 }
 

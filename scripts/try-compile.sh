@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 [ $# -gt 0 ] || die "usage: try-compile.sh OBJ..."
-BUILD=$CACHE/build/scratch-um
+BUILD=$OURS/.build-scratch-um
 exec 9> "$CACHE/try-compile.lock"
 flock 9
 
@@ -21,7 +21,7 @@ fi
 	-e PROVE_LOCKING -e DEBUG_ATOMIC_SLEEP -e FTRACE -e ENABLE_DEFAULT_TRACERS \
 	-e SYNC_FILE -e SW_SYNC -e DMABUF_DEBUG -e DMABUF_MOVE_NOTIFY \
 	-e MEMFD_CREATE -e HUGETLBFS -e UDMABUF \
-	-e DMABUF_HEAPS -e DMABUF_HEAPS_SYSTEM
+	-e DMABUF_HEAPS -e DMABUF_HEAPS_SYSTEM -e DMABUF_BENCH
 make -s -C "$OURS" O="$BUILD" ARCH=um olddefconfig
 targets=()
 for obj in "$@"; do
