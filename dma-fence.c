@@ -575,7 +575,9 @@ static bool dma_fence_arm_signaling(struct dma_fence *fence)
 
 	lockdep_assert_held(fence->lock);
 
-	armed_before = test_and_set_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
+	/* Read first: most callers find it armed, and need no atomic RMW. */
+	armed_before = test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags) ||
+		       test_and_set_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					&fence->flags);
 	if (test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
 		return false;
