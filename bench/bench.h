@@ -17,11 +17,12 @@ struct seq_file;
  * @setup: optional; builds what every operation of the case shares. It
  *	stores that in *@state and returns 0 or a negative errno.
  * @run: performs @ops operations and returns the nanoseconds they took,
- *	or a negative errno.
- *	Work that only prepares a batch (buffers sized by @ops) is done
- *	before the clock starts. @ops is at most @max_ops when that is set.
+ *	or a negative errno. Work that only prepares the call (buffers sized
+ *	by @ops) is done before the clock starts. The runner makes up a
+ *	batch from several calls, each of at most @max_ops operations.
  * @teardown: optional; undoes @setup.
- * @max_ops: largest batch @run accepts, 0 for no limit of its own
+ * @max_ops: most operations per call of @run; 0 for the runner's
+ *	default (1024), between which calls it may schedule
  * @arg: the case's size (a fence count, a byte count), so that one set
  *	of functions serves several sizes of the same operation
  */

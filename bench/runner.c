@@ -39,6 +39,7 @@
 #include "bench.h"
 
 #define BENCH_MAX_OPS		BIT(24)
+#define BENCH_CHUNK		1024
 #define BENCH_OUTPUT_SIZE	SZ_16K
 
 static bool run_at_boot;
@@ -96,9 +97,34 @@ static unsigned long bench_next_ops(unsigned long ops, u64 ns, u64 target_ns,
 	return min_t(u64, want, limit);
 }
 
+/*
+ * Time one batch of @ops operations, handed to the case in chunks with a
+ * chance to schedule between them. On a kernel without preemption (UML) a
+ * thread that never schedules holds up every RCU grace period, and memory
+ * the cases free through RCU (fences, lists, files) would pile up until
+ * the allocator's growth dominated the measurement.
+ */
+static s64 bench_batch(const struct bench_case *bc, void *state,
+		       unsigned long ops)
+{
+	unsigned long chunk = bc->max_ops ?: BENCH_CHUNK, n;
+	s64 ns, total = 0;
+
+	while (ops) {
+		n = min(ops, chunk);
+		ns = bc->run(bc, state, n);
+		if (ns < 0)
+			return ns;
+		total += ns;
+		ops -= n;
+		cond_resched();
+	}
+	return total;
+}
+
 static int bench_one(struct bench_run *run, const struct bench_case *bc)
 {
-	unsigned long limit = bc->max_ops ?: BENCH_MAX_OPS;
+	unsigned long limit = BENCH_MAX_OPS;
 	unsigned long ops = 1;
 	void *state = NULL;
 	s64 ns;
@@ -112,7 +138,7 @@ static int bench_one(struct bench_run *run, const struct bench_case *bc)
 		}
 	}
 	for (;;) {
-		ns = bc->run(bc, state, ops);
+		ns = bench_batch(bc, state, ops);
 		if (ns < 0 || (u64)ns >= run->target_ns || ops >= limit)
 			break;
 		ops = bench_next_ops(ops, ns, run->target_ns, limit);

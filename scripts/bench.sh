@@ -75,6 +75,14 @@ for flavour in "${FLAVOURS[@]}"; do
 	case " $PLATFORMS " in *" x86 "*) "$REPO/scripts/build-x86.sh" "$flavour" bench ;; esac
 done
 
+case " $PLATFORMS " in
+*" x86 "*)
+	INITRAMFS=$("$REPO/scripts/initramfs.sh" 2> "$DIR/logs/initramfs.log") ||
+		die "building the initramfs; see $DIR/logs/initramfs.log"
+	export INITRAMFS
+	;;
+esac
+
 echo "platform,flavour,round,case,ns_per_op,ops" > "$RAW"
 start=$(date +%s)
 for round in $(seq "$ROUNDS"); do

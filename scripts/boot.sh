@@ -21,7 +21,8 @@ TIMEOUT=${BOOT_TIMEOUT:-1800}
 [ -f "$IMAGE" ] || die "no $FLAVOUR kernel at $IMAGE: build it first"
 mkdir -p "$OUT/logs"
 
-cpio=$("$REPO/scripts/initramfs.sh") || die "building the initramfs"
+# INITRAMFS: an image built earlier (bench.sh boots one image many times).
+cpio=${INITRAMFS:-$("$REPO/scripts/initramfs.sh")} || die "building the initramfs"
 cmdline="console=ttyS0 panic=-1 dmabuf.mode=$MODE $(grep -v '^#' "$REPO/scripts/config/cmdline" | tr '\n' ' ')"
 case "$MODE" in
 test)

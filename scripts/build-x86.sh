@@ -10,7 +10,8 @@ FLAVOUR=${1:?usage: build-x86.sh ours|stock [test|bench]}
 KIND=${2:-test}
 TREE=$(tree_of "$FLAVOUR")
 BUILD=$(x86_build_dir "$FLAVOUR" "$KIND")
-LOG=$OUT/logs/build-${BUILD##*/}.log
+LOG=$OUT/logs/build-$FLAVOUR-x86.log
+[ "$KIND" = test ] || LOG=$OUT/logs/build-$FLAVOUR-x86-$KIND.log
 case "$KIND" in
 test) FRAGMENTS=(x86_64.config test.config debug.config) ;;
 bench) FRAGMENTS=(x86_64.config bench.config) ;;
