@@ -756,6 +756,86 @@ dma_resv_fences_resize(struct dma_fence **fences, unsigned int count)
 }
 EXPORT_SYMBOL_IF_KUNIT(dma_resv_fences_resize);
 
+/*
+ * A snapshot being taken. Up to one fence it needs no memory: objects
+ * often hold a single fence of the classes asked for, and
+ * dma_resv_get_singleton() can then hand out that fence as it is.
+ */
+struct dma_resv_snapshot {
+	struct dma_fence *one;		/* the fence, while there is no array */
+	struct dma_fence **fences;	/* every fence, from the second on */
+	unsigned int count;
+	unsigned int room;
+};
+
+/* Forget what was gathered (the walk restarted); keep the array. */
+static void dma_resv_snapshot_drop(struct dma_resv_snapshot *snap)
+{
+	if (snap->fences)
+		dma_resv_put_fences(snap->fences, snap->count);
+	else
+		dma_fence_put(snap->one);
+	snap->one = NULL;
+	snap->count = 0;
+}
+
+/* Add a reference to @fence; @bound is the size of the list walked. */
+static int dma_resv_snapshot_add(struct dma_resv_snapshot *snap,
+				 struct dma_fence *fence, unsigned int bound)
+{
+	struct dma_fence **resized;
+	unsigned int room;
+
+	if (!snap->fences && !snap->count) {
+		snap->one = dma_fence_get(fence);
+		snap->count = 1;
+		return 0;
+	}
+
+	if (!snap->fences || snap->count == snap->room) {
+		room = max(bound, snap->count + 1);
+		resized = dma_resv_fences_resize(snap->fences, room);
+		if (!resized)
+			return -ENOMEM;
+		if (!snap->fences)
+			resized[0] = snap->one;	/* count is 1 here */
+		snap->fences = resized;
+		snap->room = room;
+	}
+	snap->fences[snap->count++] = dma_fence_get(fence);
+	return 0;
+}
+
+/* The unsignalled fences of @obj's classes up to @usage, referenced. */
+static int dma_resv_snapshot_take(struct dma_resv *obj,
+				  enum dma_resv_usage usage,
+				  struct dma_resv_snapshot *snap)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	int err = 0;
+
+	*snap = (struct dma_resv_snapshot) {};
+	dma_resv_iter_begin(&cursor, obj, usage);
+	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+		if (dma_resv_iter_is_restarted(&cursor))
+			dma_resv_snapshot_drop(snap);
+		err = dma_resv_snapshot_add(snap, fence, cursor.num_fences);
+		if (err)
+			break;
+	}
+	/* Restarted onto nothing: the fences gathered before are stale. */
+	if (err || dma_resv_iter_is_restarted(&cursor))
+		dma_resv_snapshot_drop(snap);
+	dma_resv_iter_end(&cursor);
+
+	if (err || !snap->count) {
+		kfree(snap->fences);
+		snap->fences = NULL;
+	}
+	return err;
+}
+
 /**
  * dma_resv_get_fences - take a snapshot of the fences of an object
  * @obj: the reservation object; its lock is not needed
@@ -772,42 +852,27 @@ EXPORT_SYMBOL_IF_KUNIT(dma_resv_fences_resize);
 int dma_resv_get_fences(struct dma_resv *obj, enum dma_resv_usage usage,
 			unsigned int *num_fences, struct dma_fence ***fences)
 {
-	struct dma_fence **found = NULL;
-	struct dma_resv_iter cursor;
-	struct dma_fence *fence;
-	unsigned int n = 0;
+	struct dma_resv_snapshot snap;
+	int err;
 
-	dma_resv_iter_begin(&cursor, obj, usage);
-	dma_resv_for_each_fence_unlocked(&cursor, fence) {
-		if (dma_resv_iter_is_restarted(&cursor)) {
-			struct dma_fence **resized;
+	*num_fences = 0;
+	*fences = NULL;
+	err = dma_resv_snapshot_take(obj, usage, &snap);
+	if (err)
+		return err;
 
-			dma_resv_put_fences(found, n);
-			n = 0;
-			resized = dma_resv_fences_resize(found,
-							 cursor.num_fences);
-			if (!resized) {
-				dma_resv_iter_end(&cursor);
-				kfree(found);
-				*num_fences = 0;
-				*fences = NULL;
-				return -ENOMEM;
-			}
-			found = resized;
+	/* The caller wants an array even for a single fence. */
+	if (snap.count && !snap.fences) {
+		snap.fences = dma_resv_fences_resize(NULL, 1);
+		if (!snap.fences) {
+			dma_fence_put(snap.one);
+			return -ENOMEM;
 		}
-		found[n++] = dma_fence_get(fence);
+		snap.fences[0] = snap.one;
 	}
-	/* Restarted onto nothing: the fences gathered before are stale. */
-	if (dma_resv_iter_is_restarted(&cursor)) {
-		dma_resv_put_fences(found, n);
-		kfree(found);
-		found = NULL;
-		n = 0;
-	}
-	dma_resv_iter_end(&cursor);
 
-	*num_fences = n;
-	*fences = found;
+	*num_fences = snap.count;
+	*fences = snap.fences;
 	return 0;
 }
 EXPORT_SYMBOL_GPL(dma_resv_get_fences);
@@ -829,27 +894,33 @@ EXPORT_SYMBOL_GPL(dma_resv_get_fences);
 int dma_resv_get_singleton(struct dma_resv *obj, enum dma_resv_usage usage,
 			   struct dma_fence **fence)
 {
+	struct dma_resv_snapshot snap;
 	struct dma_fence_array *merged;
-	struct dma_fence **fences;
-	unsigned int n;
 	int err;
 
-	err = dma_resv_get_fences(obj, usage, &n, &fences);
+	err = dma_resv_snapshot_take(obj, usage, &snap);
 	if (err)
 		return err;
 
-	if (n <= 1) {
-		*fence = n ? fences[0] : NULL;
-		kfree(fences);
+	/* None or one, and nothing allocated: the common case. */
+	if (!snap.fences) {
+		*fence = snap.one;
 		return 0;
 	}
 
-	/* On success the array owns both @fences and the references in it. */
-	merged = dma_fence_array_create(n, fences, dma_fence_context_alloc(1),
-					1, false);
+	/* A restart can leave a single fence in an array. */
+	if (snap.count == 1) {
+		*fence = snap.fences[0];
+		kfree(snap.fences);
+		return 0;
+	}
+
+	/* On success the array owns both the list and the references in it. */
+	merged = dma_fence_array_create(snap.count, snap.fences,
+					dma_fence_context_alloc(1), 1, false);
 	if (!merged) {
-		dma_resv_put_fences(fences, n);
-		kfree(fences);
+		dma_resv_put_fences(snap.fences, snap.count);
+		kfree(snap.fences);
 		return -ENOMEM;
 	}
 
