@@ -448,6 +448,17 @@ static void dma_fence_run_callbacks(struct dma_fence *fence,
 	}
 }
 
+/* Everything after the transition to "signalled"; fence->lock held. */
+static void dma_fence_finish_locked(struct dma_fence *fence, ktime_t timestamp)
+{
+	LIST_HEAD(pending);
+
+	list_splice_init(&fence->cb_list, &pending);
+	dma_fence_publish_timestamp(fence, timestamp);
+	trace_dma_fence_signaled(fence);
+	dma_fence_run_callbacks(fence, &pending);
+}
+
 /**
  * dma_fence_signal_timestamp_locked - complete a fence, lock held, given time
  * @fence: the fence to complete
@@ -463,8 +474,6 @@ static void dma_fence_run_callbacks(struct dma_fence *fence,
 int dma_fence_signal_timestamp_locked(struct dma_fence *fence,
 				      ktime_t timestamp)
 {
-	LIST_HEAD(pending);
-
 	lockdep_assert_held(fence->lock);
 
 	/*
@@ -474,11 +483,7 @@ int dma_fence_signal_timestamp_locked(struct dma_fence *fence,
 	if (unlikely(test_and_set_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags)))
 		return -EINVAL;
 
-	list_splice_init(&fence->cb_list, &pending);
-	dma_fence_publish_timestamp(fence, timestamp);
-	trace_dma_fence_signaled(fence);
-	dma_fence_run_callbacks(fence, &pending);
-
+	dma_fence_finish_locked(fence, timestamp);
 	return 0;
 }
 EXPORT_SYMBOL(dma_fence_signal_timestamp_locked);
@@ -498,6 +503,56 @@ int dma_fence_signal_locked(struct dma_fence *fence)
 }
 EXPORT_SYMBOL(dma_fence_signal_locked);
 
+/* The given completion time, or else the current one. */
+static ktime_t dma_fence_stamp(const ktime_t *timestamp)
+{
+	return timestamp ? *timestamp : ktime_get();
+}
+
+/*
+ * Signal from outside the lock, at *@timestamp or, without one, at the
+ * time read once the transition is won (so that one signaller's fences
+ * get their timestamps in completion order).
+ *
+ * Callbacks and sleepers are only ever queued, under the lock, on a fence
+ * that has been armed, and arming sets the enable bit before it looks at
+ * the signalled bit. Here the signalled bit is set before the enable bit
+ * is looked at, and both RMWs are fully ordered: if the fence still
+ * looks unarmed afterwards, every armer to come finds it completed and
+ * queues nothing, so the list is empty and stays empty, and neither the
+ * lock nor the interrupt masking it costs is needed. Fences nobody waits
+ * on, the common case, complete this way.
+ */
+static int dma_fence_signal_unlocked(struct dma_fence *fence,
+				     const ktime_t *timestamp)
+{
+	unsigned long flags;
+	int ret = 0;
+
+	if (test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags)) {
+		spin_lock_irqsave(fence->lock, flags);
+		ret = dma_fence_signal_timestamp_locked(fence,
+							dma_fence_stamp(timestamp));
+		spin_unlock_irqrestore(fence->lock, flags);
+		return ret;
+	}
+
+	if (test_and_set_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
+		return -EINVAL;
+
+	if (likely(!test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags))) {
+		dma_fence_publish_timestamp(fence, dma_fence_stamp(timestamp));
+		trace_dma_fence_signaled(fence);
+		return 0;
+	}
+
+	/* Armed in the meantime: callbacks may be queued under the lock. */
+	spin_lock_irqsave(fence->lock, flags);
+	dma_fence_finish_locked(fence, dma_fence_stamp(timestamp));
+	spin_unlock_irqrestore(fence->lock, flags);
+	return 0;
+}
+
 /**
  * dma_fence_signal_timestamp - complete a fence with a given time
  * @fence: the fence to complete, may be NULL
@@ -513,20 +568,9 @@ int dma_fence_signal_timestamp(struct dma_fence *fence, ktime_t timestamp)
 	if (!fence)
 		return -EINVAL;
 
-	guard(spinlock_irqsave)(fence->lock);
-	return dma_fence_signal_timestamp_locked(fence, timestamp);
+	return dma_fence_signal_unlocked(fence, &timestamp);
 }
 EXPORT_SYMBOL(dma_fence_signal_timestamp);
-
-/*
- * Signal with the current time, read only once the lock is held, so that
- * fences completed under one lock get timestamps in completion order.
- */
-static int dma_fence_signal_now(struct dma_fence *fence)
-{
-	guard(spinlock_irqsave)(fence->lock);
-	return dma_fence_signal_locked(fence);
-}
 
 /**
  * dma_fence_signal - complete a fence
@@ -549,7 +593,7 @@ int dma_fence_signal(struct dma_fence *fence)
 
 	/* Whatever the callbacks do is part of completing the fence. */
 	cookie = dma_fence_begin_signalling();
-	ret = dma_fence_signal_now(fence);
+	ret = dma_fence_signal_unlocked(fence, NULL);
 	dma_fence_end_signalling(cookie);
 
 	return ret;
@@ -764,8 +808,9 @@ static signed long dma_fence_sleep_locked(struct dma_fence *fence, bool intr,
  * @timeout: upper bound in jiffies, or MAX_SCHEDULE_TIMEOUT
  *
  * Used by dma_fence_wait_timeout() for every fence without its own
- * &dma_fence_ops.wait. It does not arm signalling itself; that is the
- * caller's job (dma_fence_wait_timeout() does it).
+ * &dma_fence_ops.wait. Arms signalling before it sleeps, if nobody has:
+ * only armed fences may have callbacks or sleepers queued (see
+ * dma_fence_signal()), and waiting implies arming anyway.
  *
  * Return: the remaining jiffies (at least 1) once the fence has completed,
  * 1 for a completed fence and a zero @timeout, 0 if the time ran out, or
@@ -788,6 +833,8 @@ signed long dma_fence_default_wait(struct dma_fence *fence, bool intr,
 		ret = -ERESTARTSYS;
 	else if (!timeout)
 		ret = 0;
+	else if (!dma_fence_arm_signaling(fence))
+		ret = timeout;	/* completed while being armed */
 	else
 		ret = dma_fence_sleep_locked(fence, intr, timeout, &flags);
 	spin_unlock_irqrestore(fence->lock, flags);
