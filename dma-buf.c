@@ -664,18 +664,24 @@ struct dma_buf_attachment *dma_buf_dynamic_attach(struct dma_buf *dmabuf, struct
 	    WARN_ON(dynamic && !importer_ops->move_notify))
 		return ERR_PTR(-EINVAL);
 
-	/* Not zeroed: the compound literal below sets every field. */
+	/*
+	 * Not zeroed: every field is set below, with plain stores. (A
+	 * compound literal made the compiler clear the whole structure with
+	 * "rep stos" first, a third of the function's time.)
+	 */
 	attach = kmalloc(sizeof(*attach), GFP_KERNEL);
 	if (!attach)
 		return ERR_PTR(-ENOMEM);
 
-	*attach = (struct dma_buf_attachment) {
-		.dmabuf = dmabuf,
-		.dev = dev,
-		.importer_ops = importer_ops,
-		.importer_priv = importer_priv,
-		.peer2peer = dynamic && importer_ops->allow_peer2peer,
-	};
+	attach->dmabuf = dmabuf;
+	attach->dev = dev;
+	INIT_LIST_HEAD(&attach->node);
+	attach->sgt = NULL;
+	attach->dir = DMA_BIDIRECTIONAL;	/* zero, as 6.12 leaves it */
+	attach->peer2peer = dynamic && importer_ops->allow_peer2peer;
+	attach->importer_ops = importer_ops;
+	attach->importer_priv = importer_priv;
+	attach->priv = NULL;
 
 	if (dmabuf->ops->attach)
 		ret = dmabuf->ops->attach(dmabuf, attach);
