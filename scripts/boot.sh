@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Boot a flavour's x86_64 kernel under QEMU (TCG, SeaBIOS, 2 CPUs).
-# Usage: [ONLY=GLOB] boot.sh ours|stock test|demo|shell|bench
+# Usage: [ONLY=GLOB] [KUNIT=GLOB] boot.sh ours|stock test|demo|shell|bench
 #   test   console to a log, judged by results.py into results/boot-FLAVOUR;
-#          with ONLY, just the kselftests whose name matches GLOB
+#          with ONLY, just the kselftests whose name matches GLOB; with
+#          KUNIT, just the KUnit suites matching GLOB (no kselftests)
 #   demo   console on the terminal (and a log): the end-to-end demo
 #   shell  an interactive busybox shell in the guest
 #   bench  the benchmark kernel runs dmabuf-bench once; console to
@@ -26,7 +27,10 @@ cpio=${INITRAMFS:-$("$REPO/scripts/initramfs.sh")} || die "building the initramf
 cmdline="console=ttyS0 panic=-1 dmabuf.mode=$MODE $(grep -v '^#' "$REPO/scripts/config/cmdline" | tr '\n' ' ')"
 case "$MODE" in
 test)
-	if [ -n "${ONLY:-}" ]; then
+	if [ -n "${KUNIT:-}" ]; then
+		# Developer loop: only the KUnit suites matching the glob.
+		cmdline="$cmdline kunit.filter_glob=$KUNIT dmabuf.only=none dmabuf_selftests.st_filter=none"
+	elif [ -n "${ONLY:-}" ]; then
 		# Developer loop: only the kselftests whose name matches the
 		# glob, no boot-time KUnit or upstream selftests.
 		cmdline="$cmdline dmabuf.only=$ONLY kunit.enable=0 dmabuf_selftests.st_filter=none"
@@ -70,7 +74,7 @@ test)
 	say "$FLAVOUR guest ran $(( $(date +%s) - start ))s"
 	reset_results "boot-$FLAVOUR"
 	st_dir=$OURS/drivers/dma-buf-upstream-st
-	[ -n "${ONLY:-}" ] && st_dir=""
+	[ -n "${ONLY:-}${KUNIT:-}" ] && st_dir=""
 	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR" \
 		${st_dir:+--st-dir "$st_dir"} --end-marker DMABUF-GUEST-END
 	;;
