@@ -62,21 +62,53 @@ EXPORT_TRACEPOINT_SYMBOL(dma_fence_emit);
 /**
  * DOC: fence locking and memory ordering
  *
- * All state changes of a fence happen under the spinlock &dma_fence.lock
- * points to, which the issuing driver provides and may share between all
- * fences of a timeline. The lock is taken with interrupts disabled, because
- * fences commonly complete from interrupt handlers. Under it:
+ * Every fence points to a spinlock, &dma_fence.lock, which the issuing
+ * driver provides and often shares between all fences of a timeline. It
+ * is taken with interrupts disabled, because fences commonly complete from
+ * interrupt handlers. The core changes the state of a fence only under it:
  *
- * - %DMA_FENCE_FLAG_SIGNALED_BIT goes from clear to set, exactly once;
- * - the callback list is modified, and when the fence completes it is
- *   detached and walked, running every callback with the lock still held,
- *   in the order the callbacks were added;
- * - &dma_fence_ops.enable_signaling is invoked, at most once per fence.
+ * - Completion is one critical section. %DMA_FENCE_FLAG_SIGNALED_BIT goes
+ *   from clear to set, the callback list is detached, the timestamp is
+ *   stored and %DMA_FENCE_FLAG_TIMESTAMP_BIT set, and then every callback
+ *   runs, in the order the callbacks were added, before the lock is
+ *   dropped. This holds for every way of signalling, whether signalling
+ *   was armed or not: callbacks that a driver put on &dma_fence.cb_list
+ *   itself, under the lock, run too.
+ * - Callbacks are added and removed under it.
+ * - &dma_fence_ops.enable_signaling runs under it, at most once per fence.
+ *
+ * What holding the lock therefore guarantees:
+ *
+ * - The fence cannot complete through the core while the lock is held: a
+ *   caller of dma_fence_signal() or of dma_fence_is_signaled() (which may
+ *   signal after polling &dma_fence_ops.signaled) spins on the lock until
+ *   it is released. Code that checks dma_fence_is_signaled_locked() and
+ *   then calls dma_fence_set_error() under the lock, as amdgpu and nouveau
+ *   do, can rely on the fence still being pending at the store; an
+ *   enable_signaling hook likewise sees the fence pending while it runs.
+ * - A holder that sees the signalled bit set by the core also sees the
+ *   timestamp.
+ * - The default wait, dma_fence_remove_callback(),
+ *   dma_fence_enable_sw_signaling() and dma_fence_get_status() all take
+ *   the lock, so when they find a fence complete that the core signalled,
+ *   the callbacks of that completion have finished: an object that a
+ *   callback uses may be freed once the wait returns. A driver's own
+ *   &dma_fence_ops.wait gives whatever guarantee that driver gives, and
+ *   dma_fence_is_signaled(), dma_fence_wait_any_timeout() with a zero
+ *   timeout and the early -%ENOENT return of dma_fence_add_callback() look
+ *   at the bit alone and give none.
+ *
+ * One issuer reaches past this: i915 sets the signalled bit of its own
+ * fences with an atomic bit operation outside the lock, and detaches and
+ * runs the list later, under the lock. The core copes: a waiter decides
+ * whether its callback is still queued by looking at the callback's own
+ * list node, never at the bit.
  *
  * Reading the state does not need the lock. The flags are only changed
  * with atomic bit operations, so a single bit test answers "has this fence
- * completed?" and most queries never touch the lock. What such a lock-free
- * reader may conclude is fixed by these pairings:
+ * completed?", and queries such as dma_fence_is_signaled() only take the
+ * lock when a driver's poll reports completion and they signal. What such a lock-free reader may conclude is fixed by these
+ * pairings:
  *
  * - Completion is published by the fully ordered test_and_set_bit() on
  *   %DMA_FENCE_FLAG_SIGNALED_BIT. Lock-free readers test the bit with
@@ -88,7 +120,9 @@ EXPORT_TRACEPOINT_SYMBOL(dma_fence_emit);
  *   written after the list has been detached, i.e. after the signalled bit
  *   is set. It is then published by smp_mb__before_atomic() followed by
  *   set_bit(%DMA_FENCE_FLAG_TIMESTAMP_BIT), and dma_fence_timestamp() spins
- *   on that bit with test_bit_acquire() before loading the value.
+ *   on that bit with test_bit_acquire() before loading the value. The spin
+ *   is short: the core sets both bits in one critical section of the
+ *   fence lock (i915, which signals by hand, in its signalling irq work).
  *
  * - A sleeping waiter is a callback like any other. Because callbacks run
  *   under the lock and the waiter sets its task state under the same lock
@@ -96,6 +130,7 @@ EXPORT_TRACEPOINT_SYMBOL(dma_fence_emit);
  *   waits without the lock; there the full barrier in set_current_state()
  *   orders the task state against the flag tests, and pairs with the
  *   ordering of test_and_set_bit() and of wake_up_state() on the signal side.
+ *   It then takes each fence's lock to remove its callbacks.
  *
  * - Fences looked up under RCU may be recycled (SLAB_TYPESAFE_BY_RCU) by
  *   their issuer. dma_fence_init() therefore writes all fields before it
@@ -104,9 +139,11 @@ EXPORT_TRACEPOINT_SYMBOL(dma_fence_emit);
  *   ACQUIRE before it checks that the pointer still designates that fence.
  *
  * The lock is also what callbacks run under. A callback must not sleep,
- * must not take &dma_fence.lock of the same fence, and has to be careful
- * with any other lock, because the signaller may hold arbitrary locks of
- * its own when it signals.
+ * must not take &dma_fence.lock of the same fence (nor of any fence that
+ * shares it), and has to be careful with any other lock, because the
+ * signaller may hold arbitrary locks of its own when it signals. It may
+ * signal other fences with locks of their own, drop references, and free
+ * the memory its &struct dma_fence_cb lives in.
  */
 
 /**
@@ -503,56 +540,6 @@ int dma_fence_signal_locked(struct dma_fence *fence)
 }
 EXPORT_SYMBOL(dma_fence_signal_locked);
 
-/* The given completion time, or else the current one. */
-static ktime_t dma_fence_stamp(const ktime_t *timestamp)
-{
-	return timestamp ? *timestamp : ktime_get();
-}
-
-/*
- * Signal from outside the lock, at *@timestamp or, without one, at the
- * time read once the transition is won (so that one signaller's fences
- * get their timestamps in completion order).
- *
- * Callbacks and sleepers are only ever queued, under the lock, on a fence
- * that has been armed, and arming sets the enable bit before it looks at
- * the signalled bit. Here the signalled bit is set before the enable bit
- * is looked at, and both RMWs are fully ordered: if the fence still
- * looks unarmed afterwards, every armer to come finds it completed and
- * queues nothing, so the list is empty and stays empty, and neither the
- * lock nor the interrupt masking it costs is needed. Fences nobody waits
- * on, the common case, complete this way.
- */
-static int dma_fence_signal_unlocked(struct dma_fence *fence,
-				     const ktime_t *timestamp)
-{
-	unsigned long flags;
-	int ret = 0;
-
-	if (test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags)) {
-		spin_lock_irqsave(fence->lock, flags);
-		ret = dma_fence_signal_timestamp_locked(fence,
-							dma_fence_stamp(timestamp));
-		spin_unlock_irqrestore(fence->lock, flags);
-		return ret;
-	}
-
-	if (test_and_set_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
-		return -EINVAL;
-
-	if (likely(!test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags))) {
-		dma_fence_publish_timestamp(fence, dma_fence_stamp(timestamp));
-		trace_dma_fence_signaled(fence);
-		return 0;
-	}
-
-	/* Armed in the meantime: callbacks may be queued under the lock. */
-	spin_lock_irqsave(fence->lock, flags);
-	dma_fence_finish_locked(fence, dma_fence_stamp(timestamp));
-	spin_unlock_irqrestore(fence->lock, flags);
-	return 0;
-}
-
 /**
  * dma_fence_signal_timestamp - complete a fence with a given time
  * @fence: the fence to complete, may be NULL
@@ -565,10 +552,17 @@ static int dma_fence_signal_unlocked(struct dma_fence *fence,
  */
 int dma_fence_signal_timestamp(struct dma_fence *fence, ktime_t timestamp)
 {
+	unsigned long flags;
+	int ret;
+
 	if (!fence)
 		return -EINVAL;
 
-	return dma_fence_signal_unlocked(fence, &timestamp);
+	spin_lock_irqsave(fence->lock, flags);
+	ret = dma_fence_signal_timestamp_locked(fence, timestamp);
+	spin_unlock_irqrestore(fence->lock, flags);
+
+	return ret;
 }
 EXPORT_SYMBOL(dma_fence_signal_timestamp);
 
@@ -585,6 +579,7 @@ EXPORT_SYMBOL(dma_fence_signal_timestamp);
  */
 int dma_fence_signal(struct dma_fence *fence)
 {
+	unsigned long flags;
 	bool cookie;
 	int ret;
 
@@ -593,7 +588,9 @@ int dma_fence_signal(struct dma_fence *fence)
 
 	/* Whatever the callbacks do is part of completing the fence. */
 	cookie = dma_fence_begin_signalling();
-	ret = dma_fence_signal_unlocked(fence, NULL);
+	spin_lock_irqsave(fence->lock, flags);
+	ret = dma_fence_signal_timestamp_locked(fence, ktime_get());
+	spin_unlock_irqrestore(fence->lock, flags);
 	dma_fence_end_signalling(cookie);
 
 	return ret;
@@ -607,10 +604,14 @@ EXPORT_SYMBOL(dma_fence_signal);
  * Make sure that the driver will signal @fence, calling its
  * enable_signaling hook the first time only. Called with fence->lock held.
  * Returns false if the fence has completed, possibly right here because the
- * driver declined to arm signalling; true if completion is still to come.
+ * driver declined to arm signalling; true otherwise, which includes a hook
+ * that marked the fence signalled itself and still returned true (i915
+ * does, and then runs the list from its own irq work).
  *
- * The enable bit is set before the signalled bit is looked at, see
- * &enum dma_fence_flag_bits for why that order closes the race.
+ * The enable bit goes up (with a fully ordered RMW, every time, as in
+ * 6.12) before the signalled bit is looked at; lock-free readers of the
+ * enable bit, such as dma_fence_array's poll, rely on the hook not having
+ * run yet while it is clear.
  */
 static bool dma_fence_arm_signaling(struct dma_fence *fence)
 {
@@ -619,9 +620,7 @@ static bool dma_fence_arm_signaling(struct dma_fence *fence)
 
 	lockdep_assert_held(fence->lock);
 
-	/* Read first: most callers find it armed, and need no atomic RMW. */
-	armed_before = test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags) ||
-		       test_and_set_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
+	armed_before = test_and_set_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					&fence->flags);
 	if (test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
 		return false;
@@ -648,13 +647,11 @@ static bool dma_fence_arm_signaling(struct dma_fence *fence)
 void dma_fence_enable_sw_signaling(struct dma_fence *fence)
 {
 	/*
-	 * Armed once, a fence stays armed, and arming again changes nothing
-	 * (see dma_fence_arm_signaling()): skip the lock. Every wait comes
-	 * through here, most of them on fences armed or completed long ago.
+	 * Always through the lock, even when the enable bit is already set:
+	 * the bit goes up before &dma_fence_ops.enable_signaling runs, and
+	 * callers rely on the hook having finished, and on the callbacks of
+	 * a concurrent signalling having run, once this returns.
 	 */
-	if (test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT, &fence->flags))
-		return;
-
 	guard(spinlock_irqsave)(fence->lock);
 	dma_fence_arm_signaling(fence);
 }
@@ -708,7 +705,9 @@ EXPORT_SYMBOL(dma_fence_add_callback);
  *
  * After this returns, @func of @cb is not running and will not run (if it
  * already ran, it ran to completion under the fence lock), so @cb may be
- * freed. Typical use is a waiter giving up on a timeout or signal.
+ * freed. The decision is made by looking at @cb's own list node, never at
+ * the signalled bit, which a driver may set before detaching the list.
+ * Typical use is a waiter giving up on a timeout or signal.
  *
  * Return: true if @cb was still queued and has been removed, false if it
  * already ran or was never queued.
@@ -794,11 +793,37 @@ static signed long dma_fence_sleep_locked(struct dma_fence *fence, bool intr,
 	}
 	__set_current_state(TASK_RUNNING);
 
-	/* Once signalled, the signaller has unlinked us; the list is gone. */
-	if (!test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
+	/*
+	 * Judge by our own node, not by the signalled bit: i915 sets the bit
+	 * before it detaches the list, and a sleeper that left its on-stack
+	 * node queued would be called after its frame is gone. A node that
+	 * was run or detached has been re-initialised, empty.
+	 */
+	if (!list_empty(&sleeper.cb.node))
 		list_del(&sleeper.cb.node);
 
 	return timeout;
+}
+
+/*
+ * The default wait, from the first look at the fence to the end of the
+ * sleep, inside one critical section of fence->lock (irqsave, state in
+ * @flags). Taking the lock is what makes the waiter return only after the
+ * signaller has left its critical section, i.e. after every callback of
+ * the signalling has finished: callers free objects those callbacks use
+ * as soon as the wait returns.
+ */
+static signed long dma_fence_wait_locked(struct dma_fence *fence, bool intr,
+					 signed long timeout,
+					 unsigned long *flags)
+{
+	if (test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
+		return timeout ? timeout : 1;
+	if (intr && signal_pending(current))
+		return -ERESTARTSYS;
+	if (!timeout)
+		return 0;
+	return dma_fence_sleep_locked(fence, intr, timeout, flags);
 }
 
 /**
@@ -808,9 +833,11 @@ static signed long dma_fence_sleep_locked(struct dma_fence *fence, bool intr,
  * @timeout: upper bound in jiffies, or MAX_SCHEDULE_TIMEOUT
  *
  * Used by dma_fence_wait_timeout() for every fence without its own
- * &dma_fence_ops.wait. Arms signalling before it sleeps, if nobody has:
- * only armed fences may have callbacks or sleepers queued (see
- * dma_fence_signal()), and waiting implies arming anyway.
+ * &dma_fence_ops.wait, and called directly by a few drivers (i915's reset
+ * path, for instance). It does not arm signalling: dma_fence_wait_timeout() has done that, and a
+ * driver calling it directly decides for itself. It always takes
+ * &dma_fence.lock, also for a fence that has completed, so that it
+ * returns only after the callbacks of that completion have run.
  *
  * Return: the remaining jiffies (at least 1) once the fence has completed,
  * 1 for a completed fence and a zero @timeout, 0 if the time ran out, or
@@ -822,21 +849,8 @@ signed long dma_fence_default_wait(struct dma_fence *fence, bool intr,
 	unsigned long flags;
 	signed long ret;
 
-	/* Completed fences need no lock: the bit never clears again. */
-	if (__dma_fence_test_signaled(fence))
-		return timeout ? timeout : 1;
-
 	spin_lock_irqsave(fence->lock, flags);
-	if (test_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags))
-		ret = timeout ? timeout : 1;
-	else if (intr && signal_pending(current))
-		ret = -ERESTARTSYS;
-	else if (!timeout)
-		ret = 0;
-	else if (!dma_fence_arm_signaling(fence))
-		ret = timeout;	/* completed while being armed */
-	else
-		ret = dma_fence_sleep_locked(fence, intr, timeout, &flags);
+	ret = dma_fence_wait_locked(fence, intr, timeout, &flags);
 	spin_unlock_irqrestore(fence->lock, flags);
 
 	return ret;
@@ -850,15 +864,26 @@ static void dma_fence_annotate_wait(void)
 	__dma_fence_might_wait();
 }
 
-/* The driver's own (deprecated) wait takes precedence over the default. */
-static signed long dma_fence_dispatch_wait(struct dma_fence *fence, bool intr,
+/*
+ * Arm, trace, then wait through the driver's own (deprecated) wait or the
+ * default one, as separate steps: the driver's wait expects to be called
+ * without the lock, and so does a probe on the wait_start tracepoint.
+ */
+static signed long dma_fence_two_step_wait(struct dma_fence *fence, bool intr,
 					   signed long timeout)
 {
 	const struct dma_fence_ops *ops = fence->ops;
+	signed long ret;
 
-	if (!ops->wait)
-		return dma_fence_default_wait(fence, intr, timeout);
-	return ops->wait(fence, intr, timeout);
+	dma_fence_enable_sw_signaling(fence);
+	trace_dma_fence_wait_start(fence);
+	if (ops->wait)
+		ret = ops->wait(fence, intr, timeout);
+	else
+		ret = dma_fence_default_wait(fence, intr, timeout);
+	trace_dma_fence_wait_end(fence);
+
+	return ret;
 }
 
 /**
@@ -879,16 +904,32 @@ static signed long dma_fence_dispatch_wait(struct dma_fence *fence, bool intr,
 signed long dma_fence_wait_timeout(struct dma_fence *fence, bool intr,
 				   signed long timeout)
 {
+	unsigned long flags;
 	signed long ret;
 
 	if (WARN_ON(timeout < 0))
 		return -EINVAL;
 
 	dma_fence_annotate_wait();
-	dma_fence_enable_sw_signaling(fence);
+	if (fence->ops->wait || trace_dma_fence_wait_start_enabled())
+		return dma_fence_two_step_wait(fence, intr, timeout);
 
+	/*
+	 * Arming and the default wait share one critical section, where
+	 * dma_fence_enable_sw_signaling() followed by dma_fence_default_wait()
+	 * would take the lock twice. Nobody can tell: the hook and the checks
+	 * run in the same order, in the same context and under the same lock,
+	 * and the merged section is simply the interleaving in which nobody
+	 * else took the lock in between. The one thing that would differ is
+	 * the context of the wait_start tracepoint, which 6.12 fires between
+	 * the two sections; while it is enabled, the two-step path above
+	 * keeps it there.
+	 */
+	spin_lock_irqsave(fence->lock, flags);
+	dma_fence_arm_signaling(fence);
 	trace_dma_fence_wait_start(fence);
-	ret = dma_fence_dispatch_wait(fence, intr, timeout);
+	ret = dma_fence_wait_locked(fence, intr, timeout, &flags);
+	spin_unlock_irqrestore(fence->lock, flags);
 	trace_dma_fence_wait_end(fence);
 
 	return ret;
@@ -1087,12 +1128,9 @@ EXPORT_SYMBOL(dma_fence_release);
 int dma_fence_get_status(struct dma_fence *fence)
 {
 	/*
-	 * Once signalled the error is final, and the ACQUIRE in the bit test
-	 * makes it visible: no lock needed.
+	 * Under the lock even once signalled: like a wait, the answer comes
+	 * only after the callbacks of the completion have run.
 	 */
-	if (__dma_fence_test_signaled(fence))
-		return fence->error ? fence->error : 1;
-
 	guard(spinlock_irqsave)(fence->lock);
 	return dma_fence_get_status_locked(fence);
 }

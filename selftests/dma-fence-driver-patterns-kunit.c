@@ -40,10 +40,39 @@
  *     drm_sched_entity.c, dma-fence-array.c and many drivers' job code).
  *     Assumes: dma_fence_wait() passes through the fence lock, so it
  *     returns only after the callbacks of the signalling have finished.
+ *     The instances: amdgpu_vm.c, amdgpu_vm_fini() (wait, then frees the
+ *     VM its TLB callback increments); sched_main.c, drm_sched_stop()
+ *     (remove_callback() false, wait on the finished fence, free_job());
+ *     xe_gt_tlb_invalidation.c (fences on the stack, reused once
+ *     dma_fence_wait() returns); host1x job.c, job_free(), and
+ *     sync_file.c, sync_file_release() (dma_fence_remove_callback() as the
+ *     barrier before kfree()).
  *  7. Drivers that signal a whole timeline under its shared lock with
- *     dma_fence_signal_locked() (nouveau_fence_update(), radeon, vgem) and
- *     callbacks that signal another fence from inside a callback
- *     (drm_sched_job_done() from the hardware fence's callback).
+ *     dma_fence_signal_locked() (nouveau_fence_update(), radeon, vmwgfx,
+ *     virtio, lima ...) and callbacks that signal another fence from
+ *     inside a callback (drm_sched_job_done() from the hardware fence's
+ *     callback); amdgpu_fence_driver_force_completion() setting the error
+ *     first and signalling after.
+ *  8. intel_breadcrumbs.c, i915_request_enable_breadcrumb(): the
+ *     enable_signaling hook may mark the fence signalled itself and still
+ *     return true. Assumes: the core does not look at the bit again and
+ *     queues the callback, which the driver's irq work then runs.
+ *  9. intel_reset.c, __intel_gt_unset_wedged(): dma_fence_default_wait()
+ *     called directly, without dma_fence_wait_timeout(). Assumes: the
+ *     default wait does not arm signalling itself, and is woken by a
+ *     fence that signals unarmed.
+ * 10. radeon_fence.c, radeon_fence_enable_signaling(): the hook signals
+ *     other fences of the ring, which share its lock, with
+ *     dma_fence_signal_locked().
+ * 11. xe_bo.c, xe_ttm_bo_release_notify(), and amdgpu_amdkfd_gpuvm.c,
+ *     amdgpu_amdkfd_remove_all_eviction_fences(): dma_resv_replace_fences()
+ *     inside a locked dma_resv_for_each_fence() walk of the same object.
+ *
+ * Seen in the audit and relied upon, but covered elsewhere: the
+ * dma_fence_array and dma_fence_chain patterns (their own suites); no
+ * driver in 6.12 touches &dma_resv.fences directly or adds a container to
+ * a &dma_resv (dma-buf's IMPORT_SYNC_FILE unwraps, see the dma-buf suite);
+ * kernel/, fs/, mm/, io_uring/ and drivers/media have no fence users.
  *
  * The concurrency cases pin two kernel threads to two CPUs and widen the
  * window a driver leaves between two steps with a bounded busy-wait: one
@@ -58,6 +87,7 @@
 #include <linux/cpumask.h>
 #include <linux/delay.h>
 #include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
@@ -82,6 +112,9 @@
 
 struct two_cpu;
 
+/* What one of the two pinned threads of a case does. */
+typedef void (*two_cpu_fn)(struct two_cpu *tc);
+
 /* A driver fence with a hardware seqno that ops->signaled polls. */
 struct hw_fence {
 	struct dma_fence base;	/* first: the default release frees us */
@@ -89,6 +122,11 @@ struct hw_fence {
 	bool hw_done;		/* what ops->signaled reports */
 	/* When set, ops->enable_signaling holds the window open. */
 	struct two_cpu *slow_enable;
+	/* i915: a request found complete is marked signalled by the hook. */
+	bool enable_marks_signalled;
+	/* radeon: the hook completes these siblings on the shared lock. */
+	struct dma_fence **enable_completes;
+	int enable_completes_count;
 	atomic_t enables;
 };
 
@@ -152,21 +190,27 @@ struct two_cpu {
 	bool violated;		/* what the case watches for was seen */
 	long result;		/* what the watched call returned */
 	int param;
+	struct completion go;	/* both threads exist: start */
 	struct completion done[2];
-	void (*fn[2])(struct two_cpu *tc);
+	two_cpu_fn fn[2];
 };
 
-/* Spin (interrupts may be off) until @tc reaches @step; false on timeout. */
+/*
+ * Spin (interrupts may be off) until @tc reaches @step; false on timeout.
+ * Every bounded spin here counts udelay(1) steps rather than reading the
+ * clock: a guest without a usable TSC keeps time in jiffies, which stop
+ * while the CPU that runs the tick has interrupts off.
+ */
 static bool two_cpu_meet(struct two_cpu *tc, int step)
 {
-	ktime_t end = ktime_add_us(ktime_get(), MEET_TIMEOUT_US);
+	unsigned long us;
 
-	while (atomic_read(&tc->step) < step) {
-		if (ktime_after(ktime_get(), end)) {
+	for (us = 0; atomic_read(&tc->step) < step; us++) {
+		if (us == MEET_TIMEOUT_US) {
 			WRITE_ONCE(tc->timed_out, true);
 			return false;
 		}
-		cpu_relax();
+		udelay(1);
 	}
 	return true;
 }
@@ -176,18 +220,25 @@ static void two_cpu_reach(struct two_cpu *tc, int step)
 	atomic_set(&tc->step, step);
 }
 
+/* Burn @us microseconds where sleeping is not allowed (a lock is held). */
+static void busy_wait_us(unsigned int us)
+{
+	while (us--)
+		udelay(1);
+}
+
 /*
  * Keep the window open for WINDOW_US while watching @fence: returns true
  * if the signalled bit was, or became, set meanwhile.
  */
 static bool hold_window_watching(struct dma_fence *fence)
 {
-	ktime_t end = ktime_add_us(ktime_get(), WINDOW_US);
 	bool seen = false;
+	unsigned int us;
 
-	while (!ktime_after(ktime_get(), end)) {
+	for (us = 0; us < WINDOW_US; us++) {
 		seen |= fence_bit(fence, DMA_FENCE_FLAG_SIGNALED_BIT);
-		cpu_relax();
+		udelay(1);
 	}
 	return seen | fence_bit(fence, DMA_FENCE_FLAG_SIGNALED_BIT);
 }
@@ -196,6 +247,7 @@ static int two_cpu_thread_a(void *data)
 {
 	struct two_cpu *tc = data;
 
+	wait_for_completion(&tc->go);
 	tc->fn[0](tc);
 	complete(&tc->done[0]);
 	while (!kthread_should_stop())
@@ -207,6 +259,7 @@ static int two_cpu_thread_b(void *data)
 {
 	struct two_cpu *tc = data;
 
+	wait_for_completion(&tc->go);
 	tc->fn[1](tc);
 	complete(&tc->done[1]);
 	while (!kthread_should_stop())
@@ -236,6 +289,13 @@ static void two_cpu_spawn(struct kunit *test, int (*fn)(void *),
 	wake_up_process(task);
 }
 
+static void two_cpu_init(struct two_cpu *tc)
+{
+	init_completion(&tc->go);
+	init_completion(&tc->done[0]);
+	init_completion(&tc->done[1]);
+}
+
 static struct two_cpu *two_cpu_new(struct kunit *test, struct dma_fence *fence)
 {
 	struct two_cpu *tc;
@@ -246,23 +306,27 @@ static struct two_cpu *two_cpu_new(struct kunit *test, struct dma_fence *fence)
 	KUNIT_ASSERT_NOT_NULL(test, tc);
 	tc->test = test;
 	tc->fence = fence;
-	init_completion(&tc->done[0]);
-	init_completion(&tc->done[1]);
+	two_cpu_init(tc);
 	return tc;
 }
 
 /* Start both sides on two different CPUs and wait for both to finish. */
 static void two_cpu_run(struct kunit *test, struct two_cpu *tc,
-			void (*a)(struct two_cpu *tc),
-			void (*b)(struct two_cpu *tc))
+			two_cpu_fn a, two_cpu_fn b)
 {
 	unsigned int cpu_a = cpumask_first(cpu_online_mask);
 	unsigned int cpu_b = cpumask_next(cpu_a, cpu_online_mask);
 
 	tc->fn[0] = a;
 	tc->fn[1] = b;
+	/*
+	 * Both threads exist and sit on their CPUs before either starts:
+	 * one of them may spin with interrupts off, and a thread still being
+	 * created could otherwise wait behind it.
+	 */
 	two_cpu_spawn(test, two_cpu_thread_a, tc, cpu_a, "a");
 	two_cpu_spawn(test, two_cpu_thread_b, tc, cpu_b, "b");
+	complete_all(&tc->go);
 	KUNIT_ASSERT_NE_MSG(test, wait_for_completion_timeout(&tc->done[0],
 							      THREAD_GRACE),
 			    0, "thread a never finished");
@@ -476,7 +540,7 @@ static void lock_holder_sees_fence_stay_pending(struct kunit *test)
 
 struct kill_race {
 	struct two_cpu tc;
-	spinlock_t lock;
+	spinlock_t lock;	/* the channel's lock, shared by its fences */
 	struct dma_fence *fences[KILL_FENCES];
 	atomic_t late_errors;
 };
@@ -494,7 +558,7 @@ static void context_kill_side(struct two_cpu *tc)
 
 		if (dma_fence_is_signaled_locked(fence))
 			continue;
-		udelay(20);
+		busy_wait_us(20);
 		if (fence_bit(fence, DMA_FENCE_FLAG_SIGNALED_BIT)) {
 			atomic_inc(&kr->late_errors);
 			continue;
@@ -530,8 +594,7 @@ static void context_kill_races_interrupt_signalling(struct kunit *test)
 		kunit_skip(test, "needs two CPUs");
 	tc = &kr->tc;
 	tc->test = test;
-	init_completion(&tc->done[0]);
-	init_completion(&tc->done[1]);
+	two_cpu_init(tc);
 	two_cpu_run(test, tc, context_kill_side, irq_signal_side);
 
 	for (i = 0; i < KILL_FENCES; i++) {
@@ -554,7 +617,13 @@ static bool hw_fence_enable(struct dma_fence *fence)
 	struct hw_fence *hw = to_hw(fence);
 	struct two_cpu *tc = hw->slow_enable;
 
+	int i;
+
 	atomic_inc(&hw->enables);
+	for (i = 0; i < hw->enable_completes_count; i++)
+		dma_fence_signal_locked(hw->enable_completes[i]);
+	if (hw->enable_marks_signalled)
+		set_bit(DMA_FENCE_FLAG_SIGNALED_BIT, &fence->flags);
 	if (!tc)
 		return true;
 	/* Like a driver's hook that programs an interrupt: it takes time. */
@@ -739,7 +808,7 @@ static void waiter_unlinks_itself_when_bit_is_set_early(struct kunit *test)
 
 	until = jiffies + THREAD_GRACE;
 	while (!cb_list_busy(fence) && time_before(jiffies, until))
-		msleep(1);
+		usleep_range(1000, 2000);
 	KUNIT_ASSERT_TRUE_MSG(test, cb_list_busy(fence), "waiter never queued");
 
 	/* The driver's interrupt work: the bit now, the list later. */
@@ -826,8 +895,7 @@ static void lock_holder_never_sees_signalled_without_timestamp(struct kunit *tes
 		sr->fences[i] = hw_fence_create(test, &timeline, 8, i + 1);
 	tc = &sr->tc;
 	tc->test = test;
-	init_completion(&tc->done[0]);
-	init_completion(&tc->done[1]);
+	two_cpu_init(tc);
 	two_cpu_run(test, tc, stamp_signal_side, stamp_reader_side);
 
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&sr->gaps), 0,
@@ -941,8 +1009,7 @@ static void wait_returns_after_callbacks_have_run(struct kunit *test)
 	tc->test = test;
 	tc->fence = fence;
 	tc->param = *kind;
-	init_completion(&tc->done[0]);
-	init_completion(&tc->done[1]);
+	two_cpu_init(tc);
 	h->sc.tc = tc;
 	KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fence, &h->sc.cb,
 						     slow_cb_fn), 0);
@@ -982,8 +1049,7 @@ static void remove_callback_false_means_callback_finished(struct kunit *test)
 	tc = &h->tc;
 	tc->test = test;
 	tc->fence = fence;
-	init_completion(&tc->done[0]);
-	init_completion(&tc->done[1]);
+	two_cpu_init(tc);
 	h->sc.tc = tc;
 	KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fence, &h->sc.cb,
 						     slow_cb_fn), 0);
@@ -1035,8 +1101,10 @@ static void timeline_signalled_under_shared_lock_in_order(struct kunit *test)
 		cbs[i].ticket = &ticket;
 		/* Half armed through the API, half queued like i915_active. */
 		if (i & 1) {
-			KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fences[i],
-					&cbs[i].cb, order_cb_fn), 0);
+			int err = dma_fence_add_callback(fences[i], &cbs[i].cb,
+							 order_cb_fn);
+
+			KUNIT_ASSERT_EQ(test, err, 0);
 		} else {
 			spin_lock_irqsave(&timeline, flags);
 			cbs[i].cb.func = order_cb_fn;
@@ -1124,6 +1192,207 @@ static void error_set_before_completion_reaches_callbacks(struct kunit *test)
 }
 
 /* ------------------------------------------------------------------ */
+/* Pattern 8: enable_signaling marks the fence signalled (i915)        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Run the list of a fence whose signalled bit a driver set by hand, the
+ * way intel_breadcrumbs.c, signal_irq_work(), does later: under the lock,
+ * timestamp first, then every callback with its node re-initialised.
+ */
+static void driver_runs_detached_list(struct dma_fence *fence)
+{
+	struct dma_fence_cb *cur, *tmp;
+	struct list_head detached;
+	unsigned long flags;
+
+	spin_lock_irqsave(fence->lock, flags);
+	list_replace(&fence->cb_list, &detached);
+	fence->timestamp = ktime_get();
+	set_bit(DMA_FENCE_FLAG_TIMESTAMP_BIT, &fence->flags);
+	list_for_each_entry_safe(cur, tmp, &detached, node) {
+		INIT_LIST_HEAD(&cur->node);
+		cur->func(fence, cur);
+	}
+	spin_unlock_irqrestore(fence->lock, flags);
+}
+
+/*
+ * i915_request_enable_breadcrumb() finds the request complete, sets the
+ * signalled bit itself and still returns true; the callback being added
+ * goes onto cb_list regardless, and the driver's irq work runs it.
+ */
+static void enable_hook_that_marks_signalled_still_queues(struct kunit *test)
+{
+	struct dma_fence *fence = hw_fence_create(test, NULL, 15, 1);
+	struct retire_cb *rc = kunit_kzalloc(test, sizeof(*rc), GFP_KERNEL);
+	struct retire_cb *late = kunit_kzalloc(test, sizeof(*late), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, rc);
+	KUNIT_ASSERT_NOT_NULL(test, late);
+	to_hw(fence)->enable_marks_signalled = true;
+
+	KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fence, &rc->cb,
+						     retire_cb_fn), 0);
+	KUNIT_EXPECT_TRUE(test, fence_bit(fence, DMA_FENCE_FLAG_SIGNALED_BIT));
+	KUNIT_EXPECT_EQ(test, atomic_read(&rc->calls), 0);
+
+	/* A later registration sees the bit: nothing queued, -ENOENT. */
+	KUNIT_EXPECT_EQ(test, dma_fence_add_callback(fence, &late->cb,
+						     retire_cb_fn), -ENOENT);
+	KUNIT_EXPECT_TRUE(test, list_empty(&late->cb.node));
+
+	driver_runs_detached_list(fence);
+	KUNIT_EXPECT_EQ(test, atomic_read(&rc->calls), 1);
+	KUNIT_EXPECT_TRUE(test, list_empty(&rc->cb.node));
+	KUNIT_EXPECT_FALSE(test, dma_fence_remove_callback(fence, &rc->cb));
+}
+
+/* ------------------------------------------------------------------ */
+/* Pattern 9: dma_fence_default_wait() called directly (i915 reset)    */
+/* ------------------------------------------------------------------ */
+
+struct direct_waiter {
+	struct dma_fence *fence;
+	struct completion done;
+	signed long ret;
+};
+
+static int direct_waiter_fn(void *data)
+{
+	struct direct_waiter *w = data;
+
+	w->ret = dma_fence_default_wait(w->fence, false, THREAD_GRACE);
+	complete(&w->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * intel_reset.c, __intel_gt_unset_wedged(): the default wait is called
+ * directly on a request fence, bypassing dma_fence_wait_timeout(), so
+ * nothing arms signalling; the request signals at retire anyway. The
+ * wait must neither arm the fence itself nor miss the wake-up.
+ */
+static void direct_default_wait_does_not_arm(struct kunit *test)
+{
+	struct dma_fence *fence = hw_fence_create(test, NULL, 16, 1);
+	struct direct_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	unsigned long until;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->fence = fence;
+	init_completion(&w->done);
+	dmabuf_kunit_thread_start(test, "kunit-pattern", direct_waiter_fn, w,
+				  "direct");
+
+	until = jiffies + THREAD_GRACE;
+	while (!cb_list_busy(fence) && time_before(jiffies, until))
+		usleep_range(1000, 2000);
+	KUNIT_ASSERT_TRUE_MSG(test, cb_list_busy(fence), "waiter never queued");
+	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&to_hw(fence)->enables), 0,
+			    "dma_fence_default_wait() armed signalling");
+	KUNIT_EXPECT_FALSE(test, fence_bit(fence,
+					   DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT));
+
+	/* Retire: i915_request_retire() signals under the request lock. */
+	complete_fence(fence, BY_SIGNAL_LOCKED);
+	KUNIT_ASSERT_NE(test, wait_for_completion_timeout(&w->done,
+							  THREAD_GRACE), 0);
+	KUNIT_EXPECT_GT(test, w->ret, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pattern 10: enable_signaling completes siblings (radeon)            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * radeon_fence_enable_signaling() runs under the shared fence_queue lock
+ * and, through wake_up_all_locked(), signals other fences of the ring
+ * with dma_fence_signal_locked() before it returns.
+ */
+static void enable_hook_signals_siblings_on_shared_lock(struct kunit *test)
+{
+	static DEFINE_SPINLOCK(ring);
+	struct dma_fence *older[2];
+	struct dma_fence *fence;
+	struct dmabuf_kunit_probe *probes[2];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		older[i] = hw_fence_create(test, &ring, 17, i + 1);
+		probes[i] = dmabuf_kunit_probe_attach(test, older[i]);
+	}
+	fence = hw_fence_create(test, &ring, 17, 3);
+	to_hw(fence)->enable_completes = older;
+	to_hw(fence)->enable_completes_count = 2;
+
+	dma_fence_enable_sw_signaling(fence);
+
+	for (i = 0; i < 2; i++) {
+		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(older[i]));
+		KUNIT_EXPECT_EQ(test, atomic_read(&probes[i]->calls), 1);
+	}
+	KUNIT_EXPECT_FALSE(test, fence_bit(fence, DMA_FENCE_FLAG_SIGNALED_BIT));
+}
+
+/* ------------------------------------------------------------------ */
+/* Pattern 11: replacing fences inside a locked resv walk (xe, amdkfd) */
+/* ------------------------------------------------------------------ */
+
+#define RESV_FENCES	6
+
+/*
+ * xe_bo.c, xe_ttm_bo_release_notify(), and amdgpu_amdkfd_gpuvm.c,
+ * amdgpu_amdkfd_remove_all_eviction_fences(): while walking the locked
+ * resv with dma_resv_for_each_fence(), each pending preempt fence's
+ * context is replaced with a stub through dma_resv_replace_fences(). The
+ * walk goes on over the slots that follow, and every other fence stays.
+ */
+static void resv_replace_inside_locked_walk(struct kunit *test)
+{
+	u64 base = dma_fence_context_alloc(RESV_FENCES);
+	struct dma_fence *fences[RESV_FENCES];
+	struct dma_fence *stub = dma_fence_get_stub();
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	struct dma_resv resv;
+	int i, visited = 0, stubs = 0, kept = 0;
+
+	dma_resv_init(&resv);
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(&resv, NULL), 0);
+	KUNIT_ASSERT_EQ(test, dma_resv_reserve_fences(&resv, RESV_FENCES), 0);
+	for (i = 0; i < RESV_FENCES; i++) {
+		fences[i] = hw_fence_create(test, NULL, base + i, 1);
+		dma_resv_add_fence(&resv, fences[i], DMA_RESV_USAGE_BOOKKEEP);
+	}
+
+	dma_resv_for_each_fence(&cursor, &resv, DMA_RESV_USAGE_BOOKKEEP, fence) {
+		visited++;
+		/* The "preempt fences" are the even contexts. */
+		if (((fence->context - base) & 1) || dma_fence_is_signaled(fence))
+			continue;
+		dma_resv_replace_fences(&resv, fence->context, stub,
+					DMA_RESV_USAGE_BOOKKEEP);
+	}
+
+	dma_resv_for_each_fence(&cursor, &resv, DMA_RESV_USAGE_BOOKKEEP, fence) {
+		if (fence == stub)
+			stubs++;
+		else
+			kept++;
+	}
+	dma_resv_unlock(&resv);
+	dma_resv_fini(&resv);
+	dma_fence_put(stub);
+
+	KUNIT_EXPECT_EQ(test, visited, RESV_FENCES);
+	KUNIT_EXPECT_EQ(test, stubs, RESV_FENCES / 2);
+	KUNIT_EXPECT_EQ(test, kept, RESV_FENCES / 2);
+}
+
+/* ------------------------------------------------------------------ */
 
 static struct kunit_case dma_fence_driver_pattern_cases[] = {
 	KUNIT_CASE_PARAM(unarmed_callback_on_cb_list_runs_on_completion,
@@ -1145,6 +1414,10 @@ static struct kunit_case dma_fence_driver_pattern_cases[] = {
 	KUNIT_CASE(callback_signals_next_fence_under_first_lock),
 	KUNIT_CASE_PARAM(error_set_before_completion_reaches_callbacks,
 			 all_completions_gen_params),
+	KUNIT_CASE(enable_hook_that_marks_signalled_still_queues),
+	KUNIT_CASE(direct_default_wait_does_not_arm),
+	KUNIT_CASE(enable_hook_signals_siblings_on_shared_lock),
+	KUNIT_CASE(resv_replace_inside_locked_walk),
 	{}
 };
 

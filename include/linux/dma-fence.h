@@ -30,8 +30,9 @@ struct seq_file;
  * @lock: spinlock shared with the issuer; it serialises signalling against
  *	callback list changes and must be taken with interrupts disabled
  * @ops: the issuing driver's implementation, see &struct dma_fence_ops
- * @cb_list: callbacks still waiting for completion; only meaningful while
- *	%DMA_FENCE_FLAG_SIGNALED_BIT is clear
+ * @cb_list: callbacks still waiting for completion, changed only under
+ *	@lock; valid until the signaller detaches it, which the core does in
+ *	the same critical section that sets %DMA_FENCE_FLAG_SIGNALED_BIT
  * @timestamp: completion time, meaningful once
  *	%DMA_FENCE_FLAG_TIMESTAMP_BIT is set (use dma_fence_timestamp())
  * @rcu: head for the grace period that dma_fence_free() waits out
@@ -75,15 +76,17 @@ struct dma_fence {
 
 /**
  * enum dma_fence_flag_bits - bit numbers used in &dma_fence.flags
- * @DMA_FENCE_FLAG_SIGNALED_BIT: the fence has completed; set once, under
- *	&dma_fence.lock, and never cleared
+ * @DMA_FENCE_FLAG_SIGNALED_BIT: the fence has completed; set once and
+ *	never cleared. The core sets it under &dma_fence.lock, in the critical
+ *	section that also detaches and runs the callbacks; an issuer that
+ *	signals its fences by hand (i915) may set it before taking the lock
  * @DMA_FENCE_FLAG_TIMESTAMP_BIT: &dma_fence.timestamp holds the completion
- *	time; set shortly after %DMA_FENCE_FLAG_SIGNALED_BIT
+ *	time; set right after %DMA_FENCE_FLAG_SIGNALED_BIT, in the same
+ *	critical section when the core signals
  * @DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT: somebody asked for software
  *	signalling, so &dma_fence_ops.enable_signaling has been (or is being)
- *	called. Because the bit is set before the signalled state is checked,
- *	a fence that signals concurrently either sees the request completed or
- *	never sees the callback invoked at all.
+ *	called. Set under &dma_fence.lock just before the hook would run, and
+ *	never cleared; while it is clear, the hook has not run.
  * @DMA_FENCE_FLAG_USER_BITS: first bit that the issuing driver may use for
  *	its own bookkeeping. Other code must not interpret those bits.
  */
@@ -156,8 +159,9 @@ struct dma_fence_ops {
 	 * waiter or callback needs the CPU to learn about completion. Hardware
 	 * that can synchronise with other hardware on its own uses this to
 	 * arm the interrupt (or whatever else is costly) only once software
-	 * actually cares. It may run in atomic context but never in hard
-	 * interrupt context.
+	 * actually cares. It runs with the lock held and interrupts off, from
+	 * whatever context asked for signalling, which can be an irq_work (the
+	 * fence containers arm their members from one).
 	 *
 	 * Return false when the fence has already completed or signalling
 	 * could not be armed; the core then signals the fence itself. Only
