@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Build one flavour's x86_64 kernel: tinyconfig + the shared fragments,
-# out of tree, through ccache. Usage: build-x86.sh ours|stock [test|bench]
+# out of tree, through ccache. Usage: build-x86.sh ours|stock [test|kcsan|bench]
 #   test   (default) the debug kernel the tests boot
+#   kcsan  the concurrency kernel: PREEMPT, KCSAN, the KUnit suites
 #   bench  the benchmark kernel: no debug options, no tests
 . "$(dirname "$0")/lib.sh"
 
@@ -14,8 +15,9 @@ LOG=$OUT/logs/build-$FLAVOUR-x86.log
 [ "$KIND" = test ] || LOG=$OUT/logs/build-$FLAVOUR-x86-$KIND.log
 case "$KIND" in
 test) FRAGMENTS=(x86_64.config test.config debug.config) ;;
+kcsan) FRAGMENTS=(x86_64.config kcsan.config) ;;
 bench) FRAGMENTS=(x86_64.config bench.config) ;;
-*) die "unknown kernel kind '$KIND' (test or bench)" ;;
+*) die "unknown kernel kind '$KIND' (test, kcsan or bench)" ;;
 esac
 FRAGMENTS=("${FRAGMENTS[@]/#/$REPO/scripts/config/}")
 KMAKE=(make -C "$TREE" O="$BUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")

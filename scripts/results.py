@@ -17,11 +17,16 @@ test case, "PASS|FAIL|SKIP name", to build/results/STEP.txt. It knows:
            report is a failed case of its own
   end      with --end-marker, a log without that line failed (a hang or a
            crash before init finished)
+  KCSAN    with --kcsan-objs DIR, each KCSAN report is judged on its own:
+           one with a stack frame in a function defined by an object file
+           under DIR (our drivers/dma-buf build) fails; one entirely in
+           other code is listed as a SKIP, with its title
 """
 import argparse
 import glob
 import os
 import re
+import subprocess
 
 STAMP = re.compile(r"^\[\s*\d+\.\d+\]\s?")
 KTAP_RESULT = re.compile(r"^(\s*)(ok|not ok) (\d+) ([^#]*?)\s*(?:#\s*(.*))?$")
@@ -226,9 +231,57 @@ def judge_ksft(lines, record):
             record("PASS" if ok == "ok" else "FAIL", case)
 
 
-def judge_splats(lines, record):
+KCSAN_TITLE = re.compile(r"BUG: KCSAN: (.*)$")
+KCSAN_FRAME = re.compile(r"^\s*([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+")
+KCSAN_RULE = re.compile(r"^=+$")
+
+
+def functions_defined_in(objdir):
+    """Names of the functions that the object files under objdir define."""
+    names = set()
+    objs = sorted(glob.glob(os.path.join(objdir, "**", "*.o"), recursive=True))
+    if not objs:
+        raise SystemExit("results.py: no object files under %s" % objdir)
+    out = subprocess.run(["nm", "--defined-only"] + objs, capture_output=True,
+                         text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "Tt":
+            names.add(parts[2].split(".")[0])
+    return names
+
+
+def judge_kcsan(lines, record, ours):
+    """Record each KCSAN report; return the console lines it spans."""
+    spanned = set()
+    i = 0
+    while i < len(lines):
+        m = KCSAN_TITLE.search(lines[i])
+        if not m:
+            i += 1
+            continue
+        start = i
+        frames = re.findall(r"[A-Za-z_]\w*", m.group(1).partition(" in ")[2])
+        i += 1
+        while i < len(lines) and not KCSAN_RULE.match(lines[i].strip()):
+            f = KCSAN_FRAME.match(lines[i])
+            if f:
+                frames.append(f.group(1).split(".")[0])
+            i += 1
+        spanned.update(range(start, i))
+        mine = sorted(set(f for f in frames if f in ours))
+        title = m.group(1).strip()[:140]
+        if mine:
+            record("FAIL", "kcsan at console line %d: %s (in %s)" %
+                   (start + 1, title, ", ".join(mine[:4])))
+        else:
+            record("SKIP", "kcsan report outside drivers/dma-buf: %s" % title)
+    return spanned
+
+
+def judge_splats(lines, record, skip=()):
     for i, line in enumerate(lines):
-        if line.startswith("KSFT"):
+        if line.startswith("KSFT") or i in skip:
             continue
         if any(p.search(line) for p in SPLATS):
             record("FAIL", "splat at console line %d: %s" % (i + 1, line.strip()[:160]))
@@ -240,6 +293,7 @@ def main():
     ap.add_argument("step")
     ap.add_argument("--st-dir")
     ap.add_argument("--end-marker")
+    ap.add_argument("--kcsan-objs")
     ap.add_argument("--results", default=os.environ.get("RESULTS", "build/results"))
     a = ap.parse_args()
 
@@ -250,7 +304,10 @@ def main():
     judge_ktap([l for l in lines if not l.startswith("KSFT")], record)
     judge_st(lines, record, a.st_dir)
     judge_ksft(lines, record)
-    judge_splats(lines, record)
+    kcsan = ()
+    if a.kcsan_objs:
+        kcsan = judge_kcsan(lines, record, functions_defined_in(a.kcsan_objs))
+    judge_splats(lines, record, kcsan)
     if a.end_marker:
         ended = any(l.strip() == a.end_marker for l in lines)
         record("PASS" if ended else "FAIL", "%s: guest reached its end marker" % a.step)

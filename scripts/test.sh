@@ -28,6 +28,11 @@ if step tree "$REPO/scripts/tree.sh" ours; then
 			step "boot-$flavour" "$REPO/scripts/boot.sh" "$flavour" test || true
 		fi
 	done
+	# The concurrency kernel: PREEMPT and KCSAN, our KUnit suites.
+	if step build-ours-kcsan "$REPO/scripts/build-x86.sh" ours kcsan; then
+		record build-ours-kcsan PASS "x86_64 ours KCSAN kernel builds"
+		step boot-ours-kcsan "$REPO/scripts/boot.sh" ours kcsan || true
+	fi
 fi
 say "make test took $(( $(date +%s) - start ))s"
 exec python3 "$REPO/scripts/summary.py" "$RESULTS"
