@@ -314,6 +314,20 @@ static struct udmabuf *udmabuf_alloc(pgoff_t pagecount, struct device *dev)
 /* dma-buf operations                                                  */
 /* ------------------------------------------------------------------ */
 
+/*
+ * The longest scatterlist entry to build for @dev. Neighbouring pages are
+ * merged up to the device's segment limit. The table builder cannot go
+ * below one page per entry (it warns and fails if asked to), so a device
+ * whose limit is smaller than a page, as happens with 64 KiB pages, gets
+ * one entry per page: the layout that never merges anything.
+ */
+static unsigned int udmabuf_segment_limit(struct device *dev)
+{
+	unsigned int limit = dma_get_max_seg_size(dev);
+
+	return limit < PAGE_SIZE ? PAGE_SIZE : limit;
+}
+
 /* A new scatterlist over the whole buffer, mapped for @dev. */
 static struct sg_table *udmabuf_map_for(struct udmabuf *ubuf,
 					struct device *dev,
@@ -327,7 +341,7 @@ static struct sg_table *udmabuf_map_for(struct udmabuf *ubuf,
 	ret = sg_alloc_table_from_pages_segment(sgt, ubuf->pages,
 						ubuf->pagecount, 0,
 						(size_t)ubuf->pagecount << PAGE_SHIFT,
-						dma_get_max_seg_size(dev),
+						udmabuf_segment_limit(dev),
 						GFP_KERNEL);
 	if (ret)
 		goto free_sgt;

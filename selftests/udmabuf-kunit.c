@@ -8,8 +8,8 @@
  * accepted, and whole creations on shmem files: the pages pinned in
  * order, a failing later range or a failing dma_buf_fd() (redirected by a
  * KUnit static stub) leaving nothing pinned, vmap, and where the
- * architecture has a DMA API, attachment mapping and CPU access, also
- * from two threads at once.
+ * architecture has a DMA API, attachment mapping (within the importer's
+ * segment limit) and CPU access, also from two threads at once.
  *
  * The ioctls copy from user memory and are covered by the userspace
  * kselftest (dmabuf-udmabuf). Here udmabuf_create() is called directly,
@@ -653,6 +653,82 @@ static void attachment_maps_every_page(struct kunit *test)
 	dma_buf_detach(dmabuf, attach);
 }
 
+/*
+ * Importers whose DMA segments are short: 64 KiB (the default of a device
+ * without DMA parameters), one page, and less than a page, which the sg
+ * table builder cannot honour and which then gets one entry per page.
+ */
+static const unsigned int segment_limits[] = {
+	SZ_64K, PAGE_SIZE, PAGE_SIZE / 2, 3 * PAGE_SIZE + 1,
+};
+
+static void segment_limit_name(const unsigned int *limit, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "max segment %u", *limit);
+}
+
+KUNIT_ARRAY_PARAM(segment_limit, segment_limits, segment_limit_name);
+
+/* Every entry of the mapping fits the importer's segment limit. */
+static void mapping_respects_max_segment_size(struct kunit *test)
+{
+	const unsigned int limit = *(const unsigned int *)test->param_value;
+	/* An entry can never be shorter than a page. */
+	const unsigned int longest = max_t(unsigned int, limit, PAGE_SIZE);
+	const pgoff_t pages = 512;
+	struct device_dma_parameters *parms;
+	struct dma_buf_attachment *attach;
+	struct udmabuf_create_item item;
+	struct device *dev = dma_device(test);
+	size_t cpu_len = 0, dma_len = 0;
+	unsigned int cpu_entries = 0;
+	struct dma_buf *dmabuf;
+	struct scatterlist *sg;
+	struct sg_table *sgt;
+	struct file *file;
+	int memfd, i;
+
+	/* dma-debug reports entries over the limit, as no table can avoid. */
+	if (limit < PAGE_SIZE && IS_ENABLED(CONFIG_DMA_API_DEBUG))
+		kunit_skip(test, "a sub-page limit trips dma-debug");
+	parms = kunit_kzalloc(test, sizeof(*parms), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, parms);
+	dev->dma_parms = parms;
+	dma_set_max_seg_size(dev, limit);
+	KUNIT_ASSERT_EQ(test, dma_get_max_seg_size(dev), limit);
+
+	memfd = memfd_new(test, pages, &file);
+	item = range(memfd, 0, pages * PAGE_SIZE);
+	dmabuf = dmabuf_of(test, fd_own(test, udmabuf_create(dev, 0, &item, 1)));
+	attach = dma_buf_attach(dmabuf, dev);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(attach));
+	sgt = dma_buf_map_attachment_unlocked(attach, DMA_BIDIRECTIONAL);
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_OR_NULL(sgt), "map: %ld",
+			       PTR_ERR(sgt));
+
+	for_each_sgtable_sg(sgt, sg, i) {
+		KUNIT_EXPECT_LE_MSG(test, sg->length, longest, "entry %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sg->offset, 0, "entry %d", i);
+		KUNIT_EXPECT_TRUE_MSG(test, PAGE_ALIGNED(sg->length),
+				      "entry %d", i);
+		cpu_len += sg->length;
+		cpu_entries++;
+	}
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		KUNIT_EXPECT_LE_MSG(test, sg_dma_len(sg), longest,
+				    "DMA segment %d", i);
+		dma_len += sg_dma_len(sg);
+	}
+	KUNIT_EXPECT_EQ(test, cpu_len, dmabuf->size);
+	KUNIT_EXPECT_EQ(test, dma_len, dmabuf->size);
+	KUNIT_EXPECT_EQ(test, dmabuf->size, pages * PAGE_SIZE);
+	if (limit <= PAGE_SIZE)
+		KUNIT_EXPECT_EQ(test, cpu_entries, pages);
+
+	dma_buf_unmap_attachment_unlocked(attach, sgt, DMA_BIDIRECTIONAL);
+	dma_buf_detach(dmabuf, attach);
+}
+
 struct cpu_racer {
 	struct dma_buf *dmabuf;
 	struct completion done;
@@ -719,6 +795,8 @@ static struct kunit_case udmabuf_cases[] = {
 	KUNIT_CASE(fd_failure_after_export_releases_everything),
 	KUNIT_CASE(cpu_access_needs_a_begin),
 	KUNIT_CASE(attachment_maps_every_page),
+	KUNIT_CASE_PARAM(mapping_respects_max_segment_size,
+			 segment_limit_gen_params),
 	KUNIT_CASE(cpu_access_from_two_threads),
 	{}
 };
