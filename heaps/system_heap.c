@@ -229,6 +229,13 @@ static int system_heap_end_cpu_access(struct dma_buf *dmabuf,
  * per page: a chunk is physically contiguous, and a 1 MiB chunk is then a
  * single page-table walk instead of 256. The core has already checked that
  * the VMA, from its page offset on, lies within the buffer.
+ *
+ * Which mappings succeed is part of the ABI and must not depend on how the
+ * pages were allocated. remap_pfn_range() accepts a copy-on-write (private,
+ * possibly writable) mapping only in one call covering the whole VMA, and
+ * the ABI is that of mapping page by page: a private mapping of a single
+ * page works, any longer one fails with -EINVAL, even where one chunk
+ * would cover it.
  */
 static int system_heap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
@@ -238,6 +245,9 @@ static int system_heap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	struct scatterlist *sg;
 	unsigned int i;
 	int err;
+
+	if (is_cow_mapping(vma->vm_flags) && vma_pages(vma) > 1)
+		return -EINVAL;
 
 	for_each_sgtable_sg(&buf->chunks, sg, i) {
 		unsigned long pages = sg->length >> PAGE_SHIFT;

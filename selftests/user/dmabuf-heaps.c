@@ -445,6 +445,68 @@ static int every_heap_mmap_stops_at_buffer_end(void)
 	return KSFT_PASS;
 }
 
+/*
+ * One buffer of @len bytes from @heap through mmap_matrix(): opened
+ * read-write with every page tagged, then opened read-only.
+ */
+static unsigned int heap_mmap_matrix(const char *heap, size_t len,
+				     enum mmap_model model)
+{
+	const size_t pages = len / page_size;
+	unsigned int bad;
+	__u64 *tags = calloc(pages, sizeof(*tags));
+	char *p;
+	size_t i;
+	int h, fd;
+
+	EXPECT(tags);
+	fd = alloc_from(heap, len);
+	EXPECT(fd >= 0);
+	p = map_all(fd, len);
+	EXPECT(p != MAP_FAILED);
+	for (i = 0; i < pages; i++) {
+		tags[i] = 0x6d6d6170ull << 32 | i;
+		*(__u64 *)(p + i * page_size) = tags[i];
+	}
+	EXPECT(munmap(p, len) == 0);
+	bad = mmap_matrix(fd, len, O_RDWR, model, tags, page_size);
+	close(fd);
+	free(tags);
+
+	h = heap_open(heap);
+	EXPECT(h >= 0);
+	fd = heap_alloc_flags(h, len, O_RDONLY | O_CLOEXEC, 0);
+	close(h);
+	EXPECT(fd >= 0);
+	bad += mmap_matrix(fd, len, O_RDONLY, model, NULL, page_size);
+	close(fd);
+	return bad;
+}
+
+/*
+ * Every mmap() flavour, length and offset gives 6.12's result: the system
+ * heap maps a private mapping of one page and refuses a longer one, even
+ * where the pages come from one high-order chunk; the CMA heap refuses
+ * every private mapping; both refuse a mapping past the end, and a shared
+ * writable mapping of a read-only descriptor.
+ */
+static int every_heap_mmap_matrix_matches_6_12(void)
+{
+	const size_t system_sizes[] = { 4 * page_size, 1 * MiB, 4 * MiB };
+	const char *cma = cma_heap();
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < ARRAY_LEN(system_sizes); i++)
+		bad += heap_mmap_matrix("system", system_sizes[i],
+					MMAP_REMAP_EACH_PAGE);
+	if (cma) {
+		bad += heap_mmap_matrix(cma, 4 * page_size, MMAP_SHARED_ONLY);
+		bad += heap_mmap_matrix(cma, 1 * MiB, MMAP_SHARED_ONLY);
+	}
+	EXPECT(bad == 0);
+	return KSFT_PASS;
+}
+
 /* ---------------------------------------------------------------------- */
 /* DMA_HEAP_IOCTL_ALLOC                                                   */
 /* ---------------------------------------------------------------------- */
@@ -920,6 +982,7 @@ static const struct test_case cases[] = {
 	CASE(every_heap_reused_memory_is_zeroed),
 	CASE(every_heap_mmap_at_page_offsets),
 	CASE(every_heap_mmap_stops_at_buffer_end),
+	CASE(every_heap_mmap_matrix_matches_6_12),
 	CASE(alloc_bad_fields_einval),
 	CASE(alloc_reports_fd_and_keeps_len),
 	CASE(alloc_fd_flags_set_mode_and_cloexec),

@@ -1041,6 +1041,40 @@ static int mapping_at_offset_sees_later_pages(void)
 	return KSFT_PASS;
 }
 
+/*
+ * Every mmap() flavour, length and offset gives 6.12's result: shared
+ * mappings inside the buffer work and show the right pages, private ones
+ * and any reaching past the end fail with EINVAL. The buffer starts one
+ * page into its memfd, so the pages shown are checked against the range.
+ */
+static int mmap_matrix_matches_6_12(void)
+{
+	const size_t sizes[] = { 2, 4, 1 * MIB / page, 4 * MIB / page };
+	unsigned int s, bad = 0;
+
+	for (s = 0; s < ARRAY_LEN(sizes); s++) {
+		const size_t pages = sizes[s];
+		__u64 *tags = calloc(pages, sizeof(*tags));
+		int memfd = memfd_of(pages + 1), fd;
+		size_t i;
+
+		EXPECT(tags);
+		EXPECT(memfd >= 0);
+		EXPECT(tag_pages(memfd, 9, pages + 1));
+		for (i = 0; i < pages; i++)
+			tags[i] = tag(9, i + 1);
+		fd = create(memfd, page, pages * page, 0);
+		EXPECT(fd >= 0);
+		bad += mmap_matrix(fd, pages * page, O_RDWR, MMAP_SHARED_ONLY,
+				   tags, page);
+		close(fd);
+		close(memfd);
+		free(tags);
+	}
+	EXPECT(bad == 0);
+	return KSFT_PASS;
+}
+
 static int sync_ioctl_round_trip(void)
 {
 	static const __u64 dirs[] = {
@@ -1299,6 +1333,7 @@ static const struct test_case cases[] = {
 	CASE(private_mapping_einval),
 	CASE(mapping_past_end_einval),
 	CASE(mapping_at_offset_sees_later_pages),
+	CASE(mmap_matrix_matches_6_12),
 	CASE(sync_ioctl_round_trip),
 	CASE(sync_end_before_any_start_einval),
 	CASE(importer_attaches_and_maps),

@@ -8,6 +8,7 @@
 #ifndef DMABUF_UTIL_H
 #define DMABUF_UTIL_H
 
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 
@@ -207,6 +208,111 @@ static inline int recv_fd(int sock)
 		return -1;
 	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
 	return fd;
+}
+
+/*
+ * How an exporter maps its buffer into user space on 6.12, which decides
+ * which mmap() calls succeed (see mmap_errno_612()).
+ */
+enum mmap_model {
+	/*
+	 * The system heap: every page is inserted with remap_pfn_range() at
+	 * mmap() time, one page per call.
+	 */
+	MMAP_REMAP_EACH_PAGE,
+	/* The CMA heap and udmabuf: shared only, pages inserted on fault. */
+	MMAP_SHARED_ONLY,
+};
+
+/*
+ * Minus the errno 6.12 gives mmap(NULL, @len, @prot, @flags, fd, @off) on
+ * a dma-buf of @size bytes whose descriptor has access mode @accmode, or 0
+ * where it succeeds. The checks, in the order the kernel makes them:
+ *
+ *  - mm: a shared writable mapping needs a descriptor open for writing
+ *    (EACCES);
+ *  - the dma-buf core: the mapping must lie inside the buffer (EINVAL);
+ *  - the exporter. CMA and udmabuf refuse private mappings (EINVAL). The
+ *    system heap maps page by page with remap_pfn_range(), which insists
+ *    that one call covers the whole VMA of a copy-on-write mapping, and
+ *    every private mapping of a dma-buf is one (VM_MAYWRITE is set for a
+ *    private mapping whatever the access mode): so a private mapping of
+ *    one page works and a longer one fails with EINVAL.
+ */
+static inline int mmap_errno_612(enum mmap_model model, size_t size,
+				 int accmode, int prot, int flags, size_t len,
+				 off_t off, size_t page)
+{
+	size_t pages = (len + page - 1) / page, total = size / page;
+	bool shared = flags & MAP_SHARED;
+
+	if (shared && (prot & PROT_WRITE) && accmode == O_RDONLY)
+		return -EACCES;
+	if (off / page + pages > total)
+		return -EINVAL;
+	if (shared)
+		return 0;
+	if (model == MMAP_SHARED_ONLY)
+		return -EINVAL;
+	return pages > 1 ? -EINVAL : 0;
+}
+
+/*
+ * Try every combination of shared or private, read-only or read-write,
+ * lengths of one page, two pages, the whole buffer and one page more, at
+ * offsets 0, one page, the last page and the end, on the dma-buf @fd of
+ * @size bytes (at least two pages). Each mmap() must give what 6.12
+ * gives; a mapping that works must show the buffer's pages from @off on:
+ * @tags, if not NULL, holds the first 64-bit word of every page. Reports
+ * every mismatch; returns how many there were.
+ */
+static inline unsigned int mmap_matrix(int fd, size_t size, int accmode,
+				       enum mmap_model model,
+				       const __u64 *tags, size_t page)
+{
+	const size_t lens[] = { page, 2 * page, size, size + page };
+	const off_t offs[] = { 0, page, size - page, size };
+	const int protections[] = { PROT_READ, PROT_READ | PROT_WRITE };
+	const int types[] = { MAP_SHARED, MAP_PRIVATE };
+	unsigned int n, bad = 0;
+
+	/* n counts through types x protections x lengths x offsets. */
+	for (n = 0; n < 2 * 2 * 4 * 4; n++) {
+		unsigned int t = n / 32, p = n / 16 % 2;
+		size_t len = lens[n / 4 % 4], i;
+		off_t off = offs[n % 4];
+		int want = mmap_errno_612(model, size, accmode, protections[p],
+					  types[t], len, off, page);
+		char *mem = mmap(NULL, len, protections[p], types[t], fd, off);
+		int got = mem == MAP_FAILED ? -errno : 0;
+
+		if (got != want) {
+			ksft_print_msg("%s %s len %zu off %lld on %s %zu: %d, not %d\n",
+				       types[t] == MAP_SHARED ? "shared" : "private",
+				       p ? "rw" : "ro", len, (long long)off,
+				       accmode == O_RDONLY ? "O_RDONLY" : "O_RDWR",
+				       size, got, want);
+			bad++;
+		}
+		if (got)
+			continue;
+		for (i = 0; i < len / page; i++) {
+			/* An atomic load: the access must really happen. */
+			__u64 word = __atomic_load_n((__u64 *)(mem + i * page),
+						     __ATOMIC_RELAXED);
+
+			if (tags && word != tags[off / page + i]) {
+				ksft_print_msg("page %zu of a mapping at %lld: %#llx, not %#llx\n",
+					       i, (long long)off,
+					       (unsigned long long)word,
+					       (unsigned long long)tags[off / page + i]);
+				bad++;
+				break;
+			}
+		}
+		munmap(mem, len);
+	}
+	return bad;
 }
 
 #endif /* DMABUF_UTIL_H */
