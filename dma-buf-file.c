@@ -345,20 +345,97 @@ out_fd:
 	return ret;
 }
 
+/* Cursors for a walk through nested containers, one per level. */
+struct dma_buf_leaf_walk {
+	struct dma_fence_unwrap *stack;
+	unsigned int room;
+};
+
+typedef void (*dma_buf_leaf_fn)(struct dma_fence *leaf, void *arg);
+
+/*
+ * Call @fn on every plain fence inside @head, however deeply containers
+ * nest. dma_fence_unwrap_for_each() looks through a chain and the arrays
+ * its links wrap, but our arrays may also hold arrays and chains, which it
+ * then hands out as if they were leaves. Each such fence is taken apart
+ * in turn on @walk's stack of cursors, grown as needed and kept for the
+ * next walk: walking the same fence again then allocates nothing, since
+ * containers never change what they contain (a chain can only lose
+ * links). A cursor holds a reference to the fence it walks, so nothing
+ * goes away under the walk.
+ *
+ * Return: the number of leaves visited, or -ENOMEM.
+ */
+static long dma_buf_visit_leaves(struct dma_buf_leaf_walk *walk,
+				 struct dma_fence *head,
+				 dma_buf_leaf_fn fn, void *arg)
+{
+	struct dma_fence_unwrap *bigger;
+	unsigned int depth = 0;
+	struct dma_fence *fence;
+	long leaves = 0;
+
+	fence = dma_fence_unwrap_first(head, &walk->stack[0]);
+	for (;;) {
+		if (!fence) {
+			if (!depth)
+				return leaves;
+			fence = dma_fence_unwrap_next(&walk->stack[--depth]);
+		} else if (!dma_fence_is_container(fence)) {
+			if (fn)
+				fn(fence, arg);
+			leaves++;
+			fence = dma_fence_unwrap_next(&walk->stack[depth]);
+		} else {
+			if (depth + 1 == walk->room) {
+				bigger = krealloc_array(walk->stack,
+							walk->room * 2,
+							sizeof(*bigger),
+							GFP_KERNEL);
+				if (!bigger)
+					break;
+				walk->stack = bigger;
+				walk->room *= 2;
+			}
+			fence = dma_fence_unwrap_first(fence,
+						       &walk->stack[++depth]);
+		}
+	}
+
+	/* An abandoned cursor lets go of its fence with one put. */
+	do {
+		dma_fence_put(walk->stack[depth].chain);
+	} while (depth--);
+	return -ENOMEM;
+}
+
+struct dma_buf_import {
+	struct dma_resv *resv;
+	enum dma_resv_usage usage;
+};
+
+static void dma_buf_import_leaf(struct dma_fence *leaf, void *arg)
+{
+	struct dma_buf_import *import = arg;
+
+	dma_resv_add_fence(import->resv, leaf, import->usage);
+}
+
 /*
  * Add the fences of a sync_file to the buffer's implicit fences, as
  * writers if DMA_BUF_SYNC_WRITE is set and as readers otherwise. Fence
- * containers are flattened first: a reservation object holds only plain
- * fences.
+ * containers, nested ones included, are taken apart first: a reservation
+ * object holds only plain fences. The walk that adds them sees no more
+ * leaves than the one that counted them and needs no memory of its own.
  */
 static long dma_buf_ioctl_import_sync_file(struct dma_buf *dmabuf,
 					   const struct dma_buf_import_sync_file __user *uarg)
 {
+	struct dma_buf_import import = { .resv = dmabuf->resv };
+	struct dma_buf_leaf_walk walk = { .room = 4 };
 	struct dma_buf_import_sync_file arg;
-	struct dma_fence_unwrap iter;
-	struct dma_fence *fence, *leaf;
-	enum dma_resv_usage usage;
-	unsigned int leaves = 0;
+	struct dma_fence *fence;
+	long leaves;
 	int ret = 0;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
@@ -370,22 +447,28 @@ static long dma_buf_ioctl_import_sync_file(struct dma_buf *dmabuf,
 	if (!fence)
 		return -EINVAL;
 
-	usage = DMA_RESV_USAGE_READ;
+	import.usage = DMA_RESV_USAGE_READ;
 	if (arg.flags & DMA_BUF_SYNC_WRITE)
-		usage = DMA_RESV_USAGE_WRITE;
+		import.usage = DMA_RESV_USAGE_WRITE;
 
-	dma_fence_unwrap_for_each(leaf, &iter, fence)
-		leaves++;
-
-	if (leaves) {
+	walk.stack = kmalloc_array(walk.room, sizeof(*walk.stack), GFP_KERNEL);
+	if (!walk.stack) {
+		ret = -ENOMEM;
+		goto put;
+	}
+	leaves = dma_buf_visit_leaves(&walk, fence, NULL, NULL);
+	if (leaves < 0) {
+		ret = leaves;
+	} else if (leaves) {
 		dma_resv_lock(dmabuf->resv, NULL);
 		ret = dma_resv_reserve_fences(dmabuf->resv, leaves);
 		if (!ret)
-			dma_fence_unwrap_for_each(leaf, &iter, fence)
-				dma_resv_add_fence(dmabuf->resv, leaf, usage);
+			dma_buf_visit_leaves(&walk, fence, dma_buf_import_leaf,
+					     &import);
 		dma_resv_unlock(dmabuf->resv);
 	}
-
+	kfree(walk.stack);
+put:
 	dma_fence_put(fence);
 	return ret;
 }

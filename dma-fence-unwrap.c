@@ -21,11 +21,11 @@
 /**
  * DOC: fence unwrapping
  *
- * Fence containers nest at most two levels deep. A &struct dma_fence_chain
- * link wraps one fence, which may be a &struct dma_fence_array, and the
- * members of an array are never containers: dma_fence_array_init() refuses
- * them. So a &struct dma_fence_unwrap needs one position per level and no
- * stack, and the walk is the chain walk with an array walk nested inside:
+ * The walk looks two levels deep: through a &struct dma_fence_chain and,
+ * where the fence a link wraps is a &struct dma_fence_array, through that
+ * array's members. So a &struct dma_fence_unwrap needs one position per
+ * level and no stack, and the walk is the chain walk with an array walk
+ * nested inside:
  *
  * - &dma_fence_unwrap.chain is the link being visited (or the starting
  *   fence when it is not a link). It is the only reference the cursor owns.
@@ -40,12 +40,23 @@
  * Walking a chain prunes older links whose fence has signalled, so leaves
  * that have completed may or may not be seen.
  *
+ * Containers can nest deeper than that: dma_fence_array_create() accepts
+ * arrays and chains as members, and a link may wrap another chain. The
+ * walk hands such a fence out like any other, without looking inside, so
+ * what it yields is a plain fence only for the usual shapes (a plain
+ * fence, an array of plain fences, a chain of those). A caller that must
+ * end up with plain fences only takes any container it is handed apart
+ * with a walk of its own, as DMA_BUF_IOCTL_IMPORT_SYNC_FILE does before
+ * filling a reservation object. Arrays made by merging are flat for the
+ * usual shapes only, for the same reason.
+ *
  * Merging collects the pending leaves of all inputs and keeps one fence per
  * context. On a timeline the later fence completes only after the earlier
  * one, so waiting for the latest fence of each context is enough. The rules
  * the merge keeps:
  *
- * - the result never contains a container, nor two fences of one context;
+ * - the result holds no two fences of one context, and no container
+ *   unless an input nests containers deeper than the walk looks;
  * - "latest" is what dma_fence_is_later() says, so 32-bit timelines are
  *   compared modulo wrap-around and 64-bit ones as plain numbers;
  * - the work is O(n log n) in the number of leaves: they are sorted by

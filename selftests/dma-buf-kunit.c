@@ -30,6 +30,8 @@
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/dma-buf.h>
+#include <linux/dma-fence-array.h>
+#include <linux/dma-fence-chain.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/fcntl.h>
@@ -49,7 +51,9 @@
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/sync_file.h>
 #include <linux/uaccess.h>
+#include <uapi/linux/dma-buf.h>
 
 #include "dmabuf-kunit.h"
 #include "dma-buf-test-exporter-ioctl.h"
@@ -2025,6 +2029,131 @@ static void control_attachment_lasts_until_control_file_closes(struct kunit *tes
 }
 
 /* ------------------------------------------------------------------ */
+/* Importing a sync_file                                               */
+/* ------------------------------------------------------------------ */
+
+#if IS_ENABLED(CONFIG_SYNC_FILE)
+
+/* A pending leaf of a context of its own, signalled when the case ends. */
+static struct dma_fence *new_leaf(struct kunit *test)
+{
+	struct dma_fence *leaf;
+
+	leaf = dmabuf_kunit_leaf_alloc(dma_fence_context_alloc(1), 1);
+	return dma_fence_get(dmabuf_kunit_fence_adopt(test, leaf));
+}
+
+/* An array of @n fences whose references it takes over. */
+static struct dma_fence *new_array(struct kunit *test, unsigned int n,
+				   struct dma_fence **members)
+{
+	struct dma_fence **fences = kmalloc_array(n, sizeof(*fences),
+						  GFP_KERNEL);
+	struct dma_fence_array *array;
+
+	KUNIT_ASSERT_NOT_NULL(test, fences);
+	memcpy(fences, members, n * sizeof(*fences));
+	array = dma_fence_array_create(n, fences, dma_fence_context_alloc(1),
+				       1, false);
+	if (!array)
+		kfree(fences);
+	KUNIT_ASSERT_NOT_NULL(test, array);
+	return &array->base;
+}
+
+/* A chain link on @prev wrapping @fence; takes over both references. */
+static struct dma_fence *new_link(struct kunit *test, struct dma_fence *prev,
+				  struct dma_fence *fence, u64 seqno)
+{
+	struct dma_fence_chain *link = dma_fence_chain_alloc();
+
+	KUNIT_ASSERT_NOT_NULL(test, link);
+	dma_fence_chain_init(link, prev, fence, seqno);
+	return &link->base;
+}
+
+/*
+ * DMA_BUF_IOCTL_IMPORT_SYNC_FILE of a sync_file for @fence (the case's
+ * reference is handed to the cleanup) as writes on a new buffer. The
+ * reservation object must then hold @leaves fences, none a container.
+ */
+static void expect_import_adds_leaves(struct kunit *test,
+				      struct dma_fence *fence,
+				      unsigned int leaves)
+{
+	struct dmabuf_test_buffer *buf = new_buf(test, 0);
+	struct dma_buf_import_sync_file arg = { .flags = DMA_BUF_SYNC_WRITE };
+	void __user *uarg = user_scratch(test);
+	struct file *file = buf->dmabuf->file;
+	struct dma_resv_iter cursor;
+	struct sync_file *sync_file;
+	unsigned int count = 0;
+	struct dma_fence *f;
+
+	dmabuf_kunit_fence_own(test, fence);
+	sync_file = sync_file_create(fence);
+	KUNIT_ASSERT_NOT_NULL(test, sync_file);
+	arg.fd = get_unused_fd_flags(O_CLOEXEC);
+	if ((int)arg.fd < 0)
+		fput(sync_file->file);
+	KUNIT_ASSERT_GE(test, (int)arg.fd, 0);
+	fd_install(arg.fd, sync_file->file);
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fd_close_action,
+							(void *)(long)arg.fd),
+			0);
+
+	KUNIT_ASSERT_EQ(test, copy_to_user(uarg, &arg, sizeof(arg)), 0UL);
+	KUNIT_ASSERT_EQ(test,
+			file->f_op->unlocked_ioctl(file,
+						   DMA_BUF_IOCTL_IMPORT_SYNC_FILE,
+						   (unsigned long)uarg), 0L);
+
+	KUNIT_ASSERT_EQ(test, dma_resv_lock(buf->dmabuf->resv, NULL), 0);
+	dma_resv_for_each_fence(&cursor, buf->dmabuf->resv,
+				DMA_RESV_USAGE_BOOKKEEP, f) {
+		KUNIT_EXPECT_FALSE_MSG(test, dma_fence_is_container(f),
+				       "fence %u is a container", count);
+		KUNIT_EXPECT_EQ(test, dma_resv_iter_usage(&cursor),
+				DMA_RESV_USAGE_WRITE);
+		count++;
+	}
+	dma_resv_unlock(buf->dmabuf->resv);
+	KUNIT_EXPECT_EQ(test, count, leaves);
+}
+
+/* The shapes 6.12 allows: links wrapping arrays of leaves. */
+static void import_sync_file_of_a_chain_adds_its_leaves(struct kunit *test)
+{
+	struct dma_fence *pair[2] = { new_leaf(test), new_leaf(test) };
+	struct dma_fence *link;
+
+	link = new_link(test, NULL, new_array(test, 2, pair), 1);
+	link = new_link(test, link, new_leaf(test), 2);
+	expect_import_adds_leaves(test, link, 3);
+}
+
+/*
+ * Our arrays may hold arrays and chains: an array of an array, a chain
+ * and a leaf, where the chain's link wraps an array of its own. Only the
+ * five leaves at the bottom reach the buffer.
+ */
+static void import_sync_file_of_nested_containers_adds_only_leaves(struct kunit *test)
+{
+	struct dma_fence *inner[2], *outer[3], *pair[2];
+
+	dmabuf_kunit_ours_only(test, "arrays may hold containers");
+	inner[0] = new_leaf(test);
+	inner[1] = new_leaf(test);
+	pair[0] = new_leaf(test);
+	pair[1] = new_leaf(test);
+	outer[0] = new_array(test, 2, inner);
+	outer[1] = new_link(test, NULL, new_array(test, 2, pair), 1);
+	outer[2] = new_leaf(test);
+	expect_import_adds_leaves(test, new_array(test, 3, outer), 5);
+}
+#endif /* CONFIG_SYNC_FILE */
+
+/* ------------------------------------------------------------------ */
 /* Races                                                               */
 /* ------------------------------------------------------------------ */
 
@@ -2388,6 +2517,10 @@ static struct kunit_case dma_buf_cases[] = {
 			 fwd_mmap_range_gen_params),
 	KUNIT_CASE(mmap_without_exporter_support_is_einval),
 	KUNIT_CASE(test_exporter_refuses_private_mappings),
+#if IS_ENABLED(CONFIG_SYNC_FILE)
+	KUNIT_CASE(import_sync_file_of_a_chain_adds_its_leaves),
+	KUNIT_CASE(import_sync_file_of_nested_containers_adds_only_leaves),
+#endif
 	KUNIT_CASE_PARAM(failing_callback_leaves_nothing_behind,
 			 injection_gen_params),
 	KUNIT_CASE_PARAM(control_export_rejects_bad_arguments,

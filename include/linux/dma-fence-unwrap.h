@@ -57,6 +57,10 @@ struct dma_fence *dma_fence_unwrap_next(struct dma_fence_unwrap *cursor);
  * iteration. Breaking out of the loop leaves @cursor holding a reference,
  * see &struct dma_fence_unwrap.
  *
+ * A member of an array that is itself an array or a chain, or a link
+ * wrapping another chain, is visited as it is rather than taken apart;
+ * see "fence unwrapping" in dma-fence-unwrap.c.
+ *
  * @cursor and @head are evaluated only once; a second loop-local pointer
  * remembers whether the walk still has to be started.
  */
