@@ -104,7 +104,13 @@ static void sync_show_fence(struct seq_file *s, struct dma_fence *fence,
 		seq_printf(s, "%s_", timeline);
 	seq_printf(s, "fence %s", sync_state_name(status));
 
-	if (test_bit(DMA_FENCE_FLAG_TIMESTAMP_BIT, &fence->flags)) {
+	/*
+	 * Members of a sync_file are shown without their lock held, and the
+	 * timestamp shares its storage with the callback list: only a load
+	 * ordered after seeing the bit is sure to find the time, not a list
+	 * pointer. Pairs with the signaller's barrier before setting the bit.
+	 */
+	if (test_bit_acquire(DMA_FENCE_FLAG_TIMESTAMP_BIT, &fence->flags)) {
 		struct timespec64 at = ktime_to_timespec64(fence->timestamp);
 
 		seq_printf(s, "@%lld.%09ld", (long long)at.tv_sec, at.tv_nsec);
