@@ -107,8 +107,8 @@ EXPORT_TRACEPOINT_SYMBOL(dma_fence_emit);
  * Reading the state does not need the lock. The flags are only changed
  * with atomic bit operations, so a single bit test answers "has this fence
  * completed?", and queries such as dma_fence_is_signaled() only take the
- * lock when a driver's poll reports completion and they signal. What such a lock-free reader may conclude is fixed by these
- * pairings:
+ * lock when a driver's poll reports completion and they signal. What such
+ * a lock-free reader may conclude is fixed by these pairings:
  *
  * - Completion is published by the fully ordered test_and_set_bit() on
  *   %DMA_FENCE_FLAG_SIGNALED_BIT. Lock-free readers test the bit with

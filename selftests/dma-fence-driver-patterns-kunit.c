@@ -576,8 +576,11 @@ static void irq_signal_side(struct two_cpu *tc)
 
 	if (!two_cpu_meet(tc, 1))
 		return;
-	for (i = KILL_FENCES - 1; i >= 0; i--)
+	/* One interrupt per fence, at the pace the other side kills them. */
+	for (i = KILL_FENCES - 1; i >= 0; i--) {
 		dma_fence_signal(kr->fences[i]);
+		busy_wait_us(10);
+	}
 }
 
 static void context_kill_races_interrupt_signalling(struct kunit *test)
