@@ -193,6 +193,11 @@ struct two_cpu {
 	struct completion go;	/* both threads exist: start */
 	struct completion done[2];
 	two_cpu_fn fn[2];
+	/* What each thread is handed: the pair and which side it is. */
+	struct two_cpu_side {
+		struct two_cpu *tc;
+		unsigned int index;
+	} side[2];
 };
 
 /*
@@ -243,25 +248,14 @@ static bool hold_window_watching(struct dma_fence *fence)
 	return seen | fence_bit(fence, DMA_FENCE_FLAG_SIGNALED_BIT);
 }
 
-static int two_cpu_thread_a(void *data)
+static int two_cpu_thread(void *data)
 {
-	struct two_cpu *tc = data;
+	struct two_cpu_side *side = data;
+	struct two_cpu *tc = side->tc;
 
 	wait_for_completion(&tc->go);
-	tc->fn[0](tc);
-	complete(&tc->done[0]);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
-}
-
-static int two_cpu_thread_b(void *data)
-{
-	struct two_cpu *tc = data;
-
-	wait_for_completion(&tc->go);
-	tc->fn[1](tc);
-	complete(&tc->done[1]);
+	tc->fn[side->index](tc);
+	complete(&tc->done[side->index]);
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(1);
 	return 0;
@@ -275,12 +269,16 @@ static void two_cpu_stop(void *data)
 	put_task_struct(task);
 }
 
-static void two_cpu_spawn(struct kunit *test, int (*fn)(void *),
-			  struct two_cpu *tc, unsigned int cpu, const char *name)
+static void two_cpu_spawn(struct kunit *test, struct two_cpu *tc,
+			  unsigned int index, unsigned int cpu)
 {
+	struct two_cpu_side *side = &tc->side[index];
 	struct task_struct *task;
 
-	task = kthread_create(fn, tc, "kunit-pattern-%s", name);
+	side->tc = tc;
+	side->index = index;
+	task = kthread_create(two_cpu_thread, side, "kunit-pattern-%c",
+			      'a' + index);
 	KUNIT_ASSERT_FALSE(test, IS_ERR(task));
 	kthread_bind(task, cpu);
 	get_task_struct(task);
@@ -289,8 +287,14 @@ static void two_cpu_spawn(struct kunit *test, int (*fn)(void *),
 	wake_up_process(task);
 }
 
-static void two_cpu_init(struct two_cpu *tc)
+/* Set up @tc, zeroed memory, for a case on @fence; skips with one CPU. */
+static void two_cpu_prepare(struct kunit *test, struct two_cpu *tc,
+			    struct dma_fence *fence)
 {
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	tc->test = test;
+	tc->fence = fence;
 	init_completion(&tc->go);
 	init_completion(&tc->done[0]);
 	init_completion(&tc->done[1]);
@@ -298,15 +302,10 @@ static void two_cpu_init(struct two_cpu *tc)
 
 static struct two_cpu *two_cpu_new(struct kunit *test, struct dma_fence *fence)
 {
-	struct two_cpu *tc;
+	struct two_cpu *tc = kunit_kzalloc(test, sizeof(*tc), GFP_KERNEL);
 
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
-	tc = kunit_kzalloc(test, sizeof(*tc), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, tc);
-	tc->test = test;
-	tc->fence = fence;
-	two_cpu_init(tc);
+	two_cpu_prepare(test, tc, fence);
 	return tc;
 }
 
@@ -324,8 +323,8 @@ static void two_cpu_run(struct kunit *test, struct two_cpu *tc,
 	 * one of them may spin with interrupts off, and a thread still being
 	 * created could otherwise wait behind it.
 	 */
-	two_cpu_spawn(test, two_cpu_thread_a, tc, cpu_a, "a");
-	two_cpu_spawn(test, two_cpu_thread_b, tc, cpu_b, "b");
+	two_cpu_spawn(test, tc, 0, cpu_a);
+	two_cpu_spawn(test, tc, 1, cpu_b);
 	complete_all(&tc->go);
 	KUNIT_ASSERT_NE_MSG(test, wait_for_completion_timeout(&tc->done[0],
 							      THREAD_GRACE),
@@ -593,11 +592,8 @@ static void context_kill_races_interrupt_signalling(struct kunit *test)
 	spin_lock_init(&kr->lock);
 	for (i = 0; i < KILL_FENCES; i++)
 		kr->fences[i] = hw_fence_create(test, &kr->lock, 4, i + 1);
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
 	tc = &kr->tc;
-	tc->test = test;
-	two_cpu_init(tc);
+	two_cpu_prepare(test, tc, NULL);
 	two_cpu_run(test, tc, context_kill_side, irq_signal_side);
 
 	for (i = 0; i < KILL_FENCES; i++) {
@@ -757,23 +753,6 @@ static void second_arm_returns_after_enable_signaling(struct kunit *test)
 /* Pattern 4: i915 sets SIGNALED itself, detaches the list later       */
 /* ------------------------------------------------------------------ */
 
-struct gave_up_waiter {
-	struct dma_fence *fence;
-	struct completion done;
-	signed long ret;
-};
-
-static int gave_up_waiter_fn(void *data)
-{
-	struct gave_up_waiter *w = data;
-
-	w->ret = dma_fence_default_wait(w->fence, false, msecs_to_jiffies(50));
-	complete(&w->done);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
-}
-
 /* Is a sleeper queued on @fence? Looked at under the lock. */
 static bool cb_list_busy(struct dma_fence *fence)
 {
@@ -787,6 +766,47 @@ static bool cb_list_busy(struct dma_fence *fence)
 	return busy;
 }
 
+/* A thread in dma_fence_default_wait(), called directly as drivers do. */
+struct default_waiter {
+	struct dma_fence *fence;
+	signed long timeout;
+	struct completion done;
+	signed long ret;
+};
+
+static int default_waiter_fn(void *data)
+{
+	struct default_waiter *w = data;
+
+	w->ret = dma_fence_default_wait(w->fence, false, w->timeout);
+	complete(&w->done);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/* Start a default waiter on @fence and return once it is queued. */
+static struct default_waiter *
+default_waiter_start(struct kunit *test, struct dma_fence *fence,
+		     signed long timeout)
+{
+	struct default_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	unsigned long until;
+
+	KUNIT_ASSERT_NOT_NULL(test, w);
+	w->fence = fence;
+	w->timeout = timeout;
+	init_completion(&w->done);
+	dmabuf_kunit_thread_start(test, "kunit-pattern", default_waiter_fn, w,
+				  "waiter");
+
+	until = jiffies + THREAD_GRACE;
+	while (!cb_list_busy(fence) && time_before(jiffies, until))
+		usleep_range(1000, 2000);
+	KUNIT_ASSERT_TRUE_MSG(test, cb_list_busy(fence), "waiter never queued");
+	return w;
+}
+
 /*
  * intel_breadcrumbs.c, signal_irq_work(): "__dma_fence_signal()" is a
  * bare test_and_set_bit() of the signalled bit; the list is detached and
@@ -797,22 +817,13 @@ static bool cb_list_busy(struct dma_fence *fence)
 static void waiter_unlinks_itself_when_bit_is_set_early(struct kunit *test)
 {
 	struct dma_fence *fence = hw_fence_create(test, NULL, 7, 1);
-	struct gave_up_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
+	struct default_waiter *w;
 	struct list_head detached;
 	struct dma_fence_cb *cur, *tmp;
-	unsigned long flags, until;
+	unsigned long flags;
 	bool stale;
 
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	w->fence = fence;
-	init_completion(&w->done);
-	dmabuf_kunit_thread_start(test, "kunit-pattern", gave_up_waiter_fn,
-				  w, "waiter");
-
-	until = jiffies + THREAD_GRACE;
-	while (!cb_list_busy(fence) && time_before(jiffies, until))
-		usleep_range(1000, 2000);
-	KUNIT_ASSERT_TRUE_MSG(test, cb_list_busy(fence), "waiter never queued");
+	w = default_waiter_start(test, fence, msecs_to_jiffies(50));
 
 	/* The driver's interrupt work: the bit now, the list later. */
 	KUNIT_ASSERT_FALSE(test, test_and_set_bit(DMA_FENCE_FLAG_SIGNALED_BIT,
@@ -892,13 +903,10 @@ static void lock_holder_never_sees_signalled_without_timestamp(struct kunit *tes
 	int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, sr);
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
+	tc = &sr->tc;
+	two_cpu_prepare(test, tc, NULL);
 	for (i = 0; i < STRESS_ROUNDS; i++)
 		sr->fences[i] = hw_fence_create(test, &timeline, 8, i + 1);
-	tc = &sr->tc;
-	tc->test = test;
-	two_cpu_init(tc);
 	two_cpu_run(test, tc, stamp_signal_side, stamp_reader_side);
 
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&sr->gaps), 0,
@@ -965,6 +973,23 @@ struct handoff {
 	struct slow_cb sc;
 };
 
+/*
+ * A fence whose only callback holds the window open when it runs, and the
+ * pair of threads that will signal it and look at it.
+ */
+static struct handoff *handoff_new(struct kunit *test, u64 context)
+{
+	struct dma_fence *fence = hw_fence_create(test, NULL, context, 1);
+	struct handoff *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	two_cpu_prepare(test, &h->tc, fence);
+	h->sc.tc = &h->tc;
+	KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fence, &h->sc.cb,
+						     slow_cb_fn), 0);
+	return h;
+}
+
 static void handoff_signal_side(struct two_cpu *tc)
 {
 	dma_fence_signal(tc->fence);
@@ -1001,21 +1026,10 @@ static void handoff_wait_side(struct two_cpu *tc)
 static void wait_returns_after_callbacks_have_run(struct kunit *test)
 {
 	const int *kind = test->param_value;
-	struct dma_fence *fence = hw_fence_create(test, NULL, 9, 1);
-	struct handoff *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
-	struct two_cpu *tc;
+	struct handoff *h = handoff_new(test, 9);
+	struct two_cpu *tc = &h->tc;
 
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
-	tc = &h->tc;
-	tc->test = test;
-	tc->fence = fence;
 	tc->param = *kind;
-	two_cpu_init(tc);
-	h->sc.tc = tc;
-	KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fence, &h->sc.cb,
-						     slow_cb_fn), 0);
 	two_cpu_run(test, tc, handoff_signal_side, handoff_wait_side);
 
 	KUNIT_EXPECT_EQ_MSG(test, tc->result, 1,
@@ -1042,20 +1056,9 @@ static void remove_side(struct two_cpu *tc)
 
 static void remove_callback_false_means_callback_finished(struct kunit *test)
 {
-	struct dma_fence *fence = hw_fence_create(test, NULL, 10, 1);
-	struct handoff *h = kunit_kzalloc(test, sizeof(*h), GFP_KERNEL);
-	struct two_cpu *tc;
+	struct handoff *h = handoff_new(test, 10);
+	struct two_cpu *tc = &h->tc;
 
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	if (num_online_cpus() < 2)
-		kunit_skip(test, "needs two CPUs");
-	tc = &h->tc;
-	tc->test = test;
-	tc->fence = fence;
-	two_cpu_init(tc);
-	h->sc.tc = tc;
-	KUNIT_ASSERT_EQ(test, dma_fence_add_callback(fence, &h->sc.cb,
-						     slow_cb_fn), 0);
 	two_cpu_run(test, tc, handoff_signal_side, remove_side);
 
 	KUNIT_EXPECT_EQ(test, tc->result, 1);
@@ -1255,23 +1258,6 @@ static void enable_hook_that_marks_signalled_still_queues(struct kunit *test)
 /* Pattern 9: dma_fence_default_wait() called directly (i915 reset)    */
 /* ------------------------------------------------------------------ */
 
-struct direct_waiter {
-	struct dma_fence *fence;
-	struct completion done;
-	signed long ret;
-};
-
-static int direct_waiter_fn(void *data)
-{
-	struct direct_waiter *w = data;
-
-	w->ret = dma_fence_default_wait(w->fence, false, THREAD_GRACE);
-	complete(&w->done);
-	while (!kthread_should_stop())
-		schedule_timeout_interruptible(1);
-	return 0;
-}
-
 /*
  * intel_reset.c, __intel_gt_unset_wedged(): the default wait is called
  * directly on a request fence, bypassing dma_fence_wait_timeout(), so
@@ -1281,19 +1267,9 @@ static int direct_waiter_fn(void *data)
 static void direct_default_wait_does_not_arm(struct kunit *test)
 {
 	struct dma_fence *fence = hw_fence_create(test, NULL, 16, 1);
-	struct direct_waiter *w = kunit_kzalloc(test, sizeof(*w), GFP_KERNEL);
-	unsigned long until;
+	struct default_waiter *w = default_waiter_start(test, fence,
+							 THREAD_GRACE);
 
-	KUNIT_ASSERT_NOT_NULL(test, w);
-	w->fence = fence;
-	init_completion(&w->done);
-	dmabuf_kunit_thread_start(test, "kunit-pattern", direct_waiter_fn, w,
-				  "direct");
-
-	until = jiffies + THREAD_GRACE;
-	while (!cb_list_busy(fence) && time_before(jiffies, until))
-		usleep_range(1000, 2000);
-	KUNIT_ASSERT_TRUE_MSG(test, cb_list_busy(fence), "waiter never queued");
 	KUNIT_EXPECT_EQ_MSG(test, atomic_read(&to_hw(fence)->enables), 0,
 			    "dma_fence_default_wait() armed signalling");
 	KUNIT_EXPECT_FALSE(test, fence_bit(fence,
