@@ -96,8 +96,8 @@ check_no_upstream_left() {
 
 # The pristine tree plus our KUnit suites and benchmark, nothing else of
 # ours: the suites then test upstream's implementation, and the benchmark
-# measures it. Tests of behaviour we chose to change see
-# DMABUF_KUNIT_ON_STOCK defined and skip themselves.
+# measures it. The suites of what we added or chose to change, listed in
+# scripts/ours-only-suites with the reason, stay out.
 make_stock_tests() {
 	local dir=$STOCK_TESTS/drivers/dma-buf
 	if [ ! -f "$STOCK_TESTS/.dmabuf-linked" ]; then
@@ -108,11 +108,14 @@ make_stock_tests() {
 		rm -f "$STOCK_TESTS/.dmabuf-unpacked"
 		touch "$STOCK_TESTS/.dmabuf-linked"
 	fi
-	rsync -rc --delete --exclude=/Makefile --exclude=/user/ "$REPO/selftests/" "$dir/selftests/"
+	local -a ours_only
+	mapfile -t ours_only < <(ours_only_suites)
+	rsync -rc --delete --exclude=/Makefile --exclude=/user/ \
+		"${ours_only[@]/#/--exclude=/}" "$REPO/selftests/" "$dir/selftests/"
 	rsync -rc --delete --exclude=/user/ "$REPO/bench/" "$dir/bench/"
 	rsync -c "$REPO/.kunitconfig" "$dir/.kunitconfig"
-	write_joined "$dir/selftests/Makefile" "$REPO/selftests/Makefile" \
-		'ccflags-y += -DDMABUF_KUNIT_ON_STOCK'
+	without_lines_naming "$dir/selftests/Makefile" "$REPO/selftests/Makefile" \
+		"${ours_only[@]/%.c/.o}"
 	# The base's own files are hard links: replace them, never append.
 	write_joined "$dir/Makefile" "$BASE/drivers/dma-buf/Makefile" \
 		'obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/' \
@@ -120,6 +123,27 @@ make_stock_tests() {
 	write_joined "$dir/Kconfig" "$BASE/drivers/dma-buf/Kconfig" \
 		'source "drivers/dma-buf/selftests/Kconfig"' \
 		'source "drivers/dma-buf/bench/Kconfig"'
+}
+
+# The suite files of scripts/ours-only-suites, one per line: the suites of
+# our own additions, which the stock flavour leaves out.
+ours_only_suites() {
+	sed -e 's/#.*//' "$REPO/scripts/ours-only-suites" | awk 'NF { print $1 }'
+}
+
+# without_lines_naming DEST SOURCE WORD...: DEST becomes SOURCE without the
+# lines that contain any of the WORDs, written only when that changes it.
+without_lines_naming() {
+	local dest=$1 src=$2 tmp word
+	shift 2
+	tmp=$(mktemp)
+	cat "$src" > "$tmp"
+	for word in "$@"; do
+		grep -vF -- "$word" "$tmp" > "$tmp.new" || true
+		mv "$tmp.new" "$tmp"
+	done
+	cmp -s "$tmp" "$dest" || cp --remove-destination "$tmp" "$dest"
+	rm -f "$tmp"
 }
 
 # write_joined DEST SOURCE LINE...: DEST becomes SOURCE plus the LINEs,
