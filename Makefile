@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# This file has two lives. Copied into a kernel tree as
-# drivers/dma-buf/Makefile, kbuild reads the first half. Run from a
-# checkout of this repository, it is the harness's entry point.
+# The subsystem's kbuild file. Outside kbuild (make run in a checkout),
+# the targets come from scripts/harness.mk.
 
 ifneq ($(KERNELRELEASE),)
 
@@ -19,53 +18,5 @@ obj-$(CONFIG_DMABUF_KUNIT_TEST) += selftests/
 obj-$(CONFIG_DMABUF_BENCH) += bench/
 
 else
-
-SHELL := /bin/bash
-S := scripts
-
-.PHONY: all run test bench kunit kselftest conformance shell clean deps tree check
-all: run
-
-deps:
-	@$(S)/deps.sh
-
-tree: deps
-	@$(S)/tree.sh ours
-
-# The main job: build our kernel, boot it and run the end-to-end demo.
-run: tree
-	@$(S)/build-x86.sh ours
-	@$(S)/boot.sh ours demo
-
-# Everything; the last line printed is "N passed, N failed".
-test: deps
-	@$(S)/test.sh
-
-# Ours against stock: both benchmark kernels, alternately, >= 5 rounds;
-# the table, build/bench/bench.csv and build/bench/ratios.png.
-bench: deps
-	@$(S)/bench.sh
-
-# Our KUnit suites on UML, against our code and against upstream's.
-kunit: deps
-	@$(S)/kunit-uml.sh ours
-	@$(S)/kunit-uml.sh stock
-
-# Boots ours and stock on x86_64: KUnit, upstream conformance, kselftests.
-kselftest conformance: tree
-	@$(S)/build-x86.sh ours
-	@$(S)/build-x86.sh stock
-	@$(S)/boot.sh ours test
-	@$(S)/boot.sh stock test
-
-check:
-	@$(S)/check.sh
-
-shell: tree
-	@$(S)/build-x86.sh ours
-	@$(S)/boot.sh ours shell
-
-clean:
-	rm -rf build
-
+include scripts/harness.mk
 endif

@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The harness's targets, included by the top-level Makefile when it is run
+# from a checkout of this repository rather than by kbuild.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all run test bench kunit kselftest conformance shell clean deps tree check
+all: run
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh ours
+
+# The main job: build our kernel, boot it and run the end-to-end demo.
+run: tree
+	@$(S)/build-x86.sh ours
+	@$(S)/boot.sh ours demo
+
+# Everything; the last line printed is "N passed, N failed".
+test: deps
+	@$(S)/test.sh
+
+# Ours against stock: both benchmark kernels, alternately, >= 5 rounds;
+# the table, build/bench/bench.csv and build/bench/ratios.png.
+bench: deps
+	@$(S)/bench.sh
+
+# Our KUnit suites on UML, against our code and against upstream's.
+kunit: deps
+	@$(S)/kunit-uml.sh ours
+	@$(S)/kunit-uml.sh stock
+
+# Boots ours and stock on x86_64: KUnit, upstream conformance, kselftests.
+kselftest conformance: tree
+	@$(S)/build-x86.sh ours
+	@$(S)/build-x86.sh stock
+	@$(S)/boot.sh ours test
+	@$(S)/boot.sh stock test
+
+check:
+	@$(S)/check.sh
+
+shell: tree
+	@$(S)/build-x86.sh ours
+	@$(S)/boot.sh ours shell
+
+clean:
+	rm -rf build
