@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite "udmabuf": the in-kernel side of /dev/udmabuf.
+ * KUnit suite "udmabuf_internals": the in-kernel side of /dev/udmabuf.
  *
  * Covered: the size limit in pages, the checks of a request's ranges
  * (alignment, empty ranges, offset plus size wrapping or leaving the
@@ -17,8 +17,9 @@
  * their shmem files are given seals by hand, as memfd_create() would with
  * MFD_ALLOW_SEALING and F_ADD_SEALS.
  *
- * Everything here reaches into udmabuf.c's internals, which upstream keeps
- * static, so against upstream's code every case skips itself.
+ * Everything here calls into udmabuf.c's internals, which it declares in
+ * ../dma-buf-kunit-hooks.h and exports, in kernels with KUnit only, to
+ * the EXPORTED_FOR_KUNIT_TESTING namespace.
  */
 
 #include <kunit/device.h>
@@ -48,11 +49,7 @@
 #include <uapi/linux/udmabuf.h>
 
 #include "dmabuf-kunit.h"
-#ifndef DMABUF_KUNIT_ON_STOCK
 #include "../dma-buf-kunit-hooks.h"
-#endif
-
-#ifndef DMABUF_KUNIT_ON_STOCK
 
 #define SEAL_BITS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 			 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
@@ -779,7 +776,7 @@ static void cpu_access_from_two_threads(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&errors), 0);
 }
 
-static struct kunit_case udmabuf_cases[] = {
+static struct kunit_case udmabuf_internals_cases[] = {
 	KUNIT_CASE(limit_is_counted_in_pages),
 	KUNIT_CASE(ranges_are_summed_in_pages),
 	KUNIT_CASE(misaligned_or_empty_ranges_are_refused),
@@ -797,32 +794,18 @@ static struct kunit_case udmabuf_cases[] = {
 	KUNIT_CASE(attachment_maps_every_page),
 	KUNIT_CASE_PARAM(mapping_respects_max_segment_size,
 			 segment_limit_gen_params),
-	KUNIT_CASE(cpu_access_from_two_threads),
+	KUNIT_CASE_SLOW(cpu_access_from_two_threads),
 	{}
 };
 
-#else /* upstream keeps all of this static */
-
-static void internals_are_static_upstream(struct kunit *test)
-{
-	dmabuf_kunit_ours_only(test, "udmabuf's internals are static in 6.12");
-}
-
-static struct kunit_case udmabuf_cases[] = {
-	KUNIT_CASE(internals_are_static_upstream),
-	{}
+static struct kunit_suite udmabuf_internals_suite = {
+	.name = "udmabuf_internals",
+	.test_cases = udmabuf_internals_cases,
 };
 
-#endif /* DMABUF_KUNIT_ON_STOCK */
+kunit_test_suite(udmabuf_internals_suite);
 
-static struct kunit_suite udmabuf_suite = {
-	.name = "udmabuf",
-	.test_cases = udmabuf_cases,
-};
-
-kunit_test_suite(udmabuf_suite);
-
-MODULE_DESCRIPTION("KUnit tests for udmabuf");
+MODULE_DESCRIPTION("KUnit tests of udmabuf's internals");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
