@@ -53,6 +53,10 @@
 /* How long a case waits for one of its threads before calling it stuck. */
 #define THREAD_GRACE		(60 * HZ)
 
+/* ------------------------------------------------------------------ */
+/* Params                                                              */
+/* ------------------------------------------------------------------ */
+
 /* The flags of static, dynamic and caching exporters, as params. */
 struct exporter_kind {
 	unsigned int flags;
@@ -67,9 +71,10 @@ static inline const void *exporter_kind_gen_params(const void *prev, char *desc)
 		{ DMABUF_TEST_CACHE_SGT, "static caching" },
 		{ DMABUF_TEST_DYNAMIC, "dynamic" },
 	};
-	const struct exporter_kind *next = prev ? prev : kinds - 1;
+	const struct exporter_kind *next = prev;
 
-	if (++next >= kinds + ARRAY_SIZE(kinds))
+	next = next ? next + 1 : kinds;
+	if (next >= kinds + ARRAY_SIZE(kinds))
 		return NULL;
 	strscpy(desc, next->name, KUNIT_PARAM_DESC_SIZE);
 	return next;
@@ -79,20 +84,25 @@ static inline const void *exporter_kind_gen_params(const void *prev, char *desc)
 static inline const void *lock_variant_gen_params(const void *prev, char *desc)
 {
 	static const bool variants[] = { false, true };
-	const bool *next = prev ? prev : variants - 1;
+	const bool *next = prev;
 
-	if (++next >= variants + ARRAY_SIZE(variants))
+	next = next ? next + 1 : variants;
+	if (next >= variants + ARRAY_SIZE(variants))
 		return NULL;
 	strscpy(desc, *next ? "locked" : "unlocked", KUNIT_PARAM_DESC_SIZE);
 	return next;
 }
+
+/* ------------------------------------------------------------------ */
+/* Buffers, devices, attachments and fds                               */
+/* ------------------------------------------------------------------ */
 
 static inline void buf_unref(void *data)
 {
 	dmabuf_test_put(data);
 }
 
-/* Drop a reference to the dma_buf @data and let its release run now. */
+/* Drop a reference to the dma_buf @data and let its release run now.  */
 static inline void dmabuf_unref(void *data)
 {
 	dma_buf_put(data);
@@ -405,7 +415,9 @@ static inline void close_fd_now(struct kunit *test, int fd)
 	kunit_release_action(test, fd_close_action, (void *)(long)fd);
 }
 
-/* Threads that may have to wait for a fence. */
+/* ------------------------------------------------------------------ */
+/* Implicit waits                                                      */
+/* ------------------------------------------------------------------ */
 
 /* Something a thread does that may have to wait for a fence. */
 struct waiter {
@@ -459,7 +471,9 @@ static inline void run_waiter(struct kunit *test, int (*fn)(void *),
 		KUNIT_EXPECT_TRUE(test, dma_fence_is_signaled(fence));
 }
 
-/* User mappings. */
+/* ------------------------------------------------------------------ */
+/* User mappings                                                       */
+/* ------------------------------------------------------------------ */
 
 /*
  * A file of a pretend importing driver whose mmap hands the vma to
@@ -562,7 +576,9 @@ static inline void __user *user_scratch(struct kunit *test)
 	return (void __user *)addr;
 }
 
-/* Failing exporter callbacks. */
+/* ------------------------------------------------------------------ */
+/* Failing exporter callbacks                                          */
+/* ------------------------------------------------------------------ */
 
 /*
  * A whole life of an attachment, a kernel mapping and a CPU access, to
@@ -634,7 +650,9 @@ static inline void run_injection(struct kunit *test,
 	expect_buffer_works(test, buf);
 }
 
-/* Importing a sync_file. */
+/* ------------------------------------------------------------------ */
+/* Importing a sync_file                                               */
+/* ------------------------------------------------------------------ */
 
 /* A pending leaf of a context of its own, signalled when the case ends. */
 static inline struct dma_fence *new_leaf(struct kunit *test)
@@ -663,7 +681,7 @@ static inline struct dma_fence *new_array(struct kunit *test, unsigned int n,
 	return &array->base;
 }
 
-/* A chain link on @prev wrapping @fence; takes over both references. */
+/* A chain link on @prev wrapping @fence; takes over both references.  */
 static inline struct dma_fence *new_link(struct kunit *test,
 					 struct dma_fence *prev,
 					 struct dma_fence *fence, u64 seqno)
