@@ -11,11 +11,9 @@
  * architecture has a DMA API, attachment mapping (within the importer's
  * segment limit) and CPU access, also from two threads at once.
  *
- * The ioctls copy from user memory and are covered by the userspace
- * kselftest (dmabuf-udmabuf). Here udmabuf_create() is called directly,
- * with files installed in the descriptor table the KUnit threads share;
- * their shmem files are given seals by hand, as memfd_create() would with
- * MFD_ALLOW_SEALING and F_ADD_SEALS.
+ * The ioctls themselves are the "udmabuf" suite's (udmabuf-kunit.c) and
+ * the userspace kselftest's (dmabuf-udmabuf). Here udmabuf_create() is
+ * called directly, on the memfds of udmabuf-kunit.h.
  *
  * Everything here calls into udmabuf.c's internals, which it declares in
  * ../dma-buf-kunit-hooks.h and exports, in kernels with KUnit only, to
@@ -49,6 +47,7 @@
 #include <uapi/linux/udmabuf.h>
 
 #include "dmabuf-kunit.h"
+#include "udmabuf-kunit.h"
 #include "../dma-buf-kunit-hooks.h"
 
 #define SEAL_BITS	(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
@@ -58,113 +57,12 @@
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static struct udmabuf_create_item range(unsigned int fd, u64 offset, u64 size)
-{
-	struct udmabuf_create_item item = {
-		.memfd = fd,
-		.offset = offset,
-		.size = size,
-	};
-
-	return item;
-}
-
 /* udmabuf_count_pages() of @n ranges under @max pages; @pages gets the sum. */
 static int count(const struct udmabuf_create_item *items, u32 n, u64 max,
 		 pgoff_t *pages)
 {
 	*pages = 0;
 	return udmabuf_count_pages(items, n, max, pages);
-}
-
-static void file_drop(void *arg)
-{
-	fput(arg);
-	/* Run the release now rather than from the delayed work. */
-	flush_delayed_fput();
-}
-
-static void fd_drop(void *arg)
-{
-	close_fd((unsigned long)arg);
-	flush_delayed_fput();
-}
-
-/* Close the descriptor @fd that a cleanup action owns, now. */
-static void fd_close_now(struct kunit *test, int fd)
-{
-	kunit_release_action(test, fd_drop, (void *)(unsigned long)fd);
-}
-
-/* Let the cleanup close @fd, which the case got from udmabuf_create(). */
-static int fd_own(struct kunit *test, long fd)
-{
-	KUNIT_ASSERT_GE_MSG(test, fd, 0, "udmabuf_create: %ld", fd);
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fd_drop,
-							(void *)(unsigned long)fd),
-			0);
-	return fd;
-}
-
-/* A shmem file of @pages pages carrying @seals, as a memfd would. */
-static struct file *shmem_new(struct kunit *test, pgoff_t pages,
-			      unsigned int seals)
-{
-	struct file *file;
-
-	file = shmem_file_setup("udmabuf-kunit", (loff_t)pages << PAGE_SHIFT,
-				VM_NORESERVE);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "shmem_file_setup: %ld",
-			       PTR_ERR(file));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, file_drop, file),
-			0);
-	SHMEM_I(file_inode(file))->seals = seals;
-	return file;
-}
-
-/* Install @file in the shared descriptor table; the cleanup closes it. */
-static int install(struct kunit *test, struct file *file)
-{
-	int fd = get_unused_fd_flags(O_CLOEXEC);
-
-	KUNIT_ASSERT_GE(test, fd, 0);
-	fd_install(fd, get_file(file));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fd_drop,
-							(void *)(unsigned long)fd),
-			0);
-	return fd;
-}
-
-/* A sealable shmem file, sealed against shrinking, in the table. */
-static int memfd_new(struct kunit *test, pgoff_t pages, struct file **file)
-{
-	*file = shmem_new(test, pages, F_SEAL_SHRINK);
-	return install(test, *file);
-}
-
-static u64 tag(int seed, pgoff_t index)
-{
-	return 0x75646b0000000000ull | (u64)seed << 32 | index;
-}
-
-/* Write a tag at the start of each of the file's first @pages pages. */
-static void tag_pages(struct kunit *test, struct file *file, pgoff_t pages,
-		      int seed)
-{
-	pgoff_t i;
-
-	for (i = 0; i < pages; i++) {
-		struct folio *folio = shmem_read_folio(file->f_mapping, i);
-		u64 *p;
-
-		KUNIT_ASSERT_FALSE(test, IS_ERR(folio));
-		p = kmap_local_folio(folio, offset_in_folio(folio,
-							    (loff_t)i << PAGE_SHIFT));
-		*p = tag(seed, i);
-		kunmap_local(p);
-		folio_mark_dirty(folio);
-		folio_put(folio);
-	}
 }
 
 /* Is page @index of @file pinned (FOLL_PIN) by anyone? */
@@ -188,40 +86,6 @@ static unsigned int pinned_pages(struct file *file, pgoff_t pages)
 	for (i = 0; i < pages; i++)
 		n += pinned(file, i);
 	return n;
-}
-
-static void dmabuf_drop(void *arg)
-{
-	dma_buf_put(arg);
-	flush_delayed_fput();
-}
-
-/* The dma-buf behind @fd; the case's reference is dropped by the cleanup. */
-static struct dma_buf *dmabuf_of(struct kunit *test, int fd)
-{
-	struct dma_buf *dmabuf = dma_buf_get(fd);
-
-	KUNIT_ASSERT_FALSE(test, IS_ERR(dmabuf));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, dmabuf_drop,
-							dmabuf), 0);
-	return dmabuf;
-}
-
-/* The first word of every page of @dmabuf, through a kernel mapping. */
-static void expect_tags(struct kunit *test, struct dma_buf *dmabuf,
-			const u64 *want, unsigned int n)
-{
-	struct iosys_map map;
-	unsigned int i;
-
-	KUNIT_ASSERT_EQ(test, dmabuf->size, (size_t)n << PAGE_SHIFT);
-	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(dmabuf, &map), 0);
-	KUNIT_ASSERT_FALSE(test, map.is_iomem);
-	for (i = 0; i < n; i++)
-		KUNIT_EXPECT_EQ_MSG(test,
-				    *(u64 *)(map.vaddr + ((size_t)i << PAGE_SHIFT)),
-				    want[i], "page %u", i);
-	dma_buf_vunmap_unlocked(dmabuf, &map);
 }
 
 /* A device with a 64-bit DMA mask, or a skip where there is no DMA API. */
@@ -469,16 +333,6 @@ static void pins_live_as_long_as_the_buffer(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pinned_pages(file, 8), 4);
 	kunit_release_action(test, dmabuf_drop, dmabuf);
 	KUNIT_EXPECT_EQ(test, pinned_pages(file, 8), 0);
-}
-
-static bool cloexec(int fd)
-{
-	bool ret;
-
-	rcu_read_lock();
-	ret = close_on_exec(fd, current->files);
-	rcu_read_unlock();
-	return ret;
 }
 
 static void flags_only_pick_cloexec(struct kunit *test)
