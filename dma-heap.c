@@ -16,6 +16,7 @@
  * visible, so no half-registered node ever appears.
  */
 
+#include <kunit/visibility.h>
 #include <linux/cdev.h>
 #include <linux/compat.h>
 #include <linux/device.h>
@@ -219,6 +220,7 @@ void *dma_heap_get_drvdata(struct dma_heap *heap)
 {
 	return heap->priv;
 }
+EXPORT_SYMBOL_IF_KUNIT(dma_heap_get_drvdata);
 
 /**
  * dma_heap_get_name() - the name of a heap
@@ -233,6 +235,7 @@ const char *dma_heap_get_name(struct dma_heap *heap)
 {
 	return heap->name;
 }
+EXPORT_SYMBOL_IF_KUNIT(dma_heap_get_name);
 
 /* Under dma_heap_lock: is @name taken? */
 static bool dma_heap_name_taken(const char *name)
@@ -346,6 +349,7 @@ struct dma_heap *dma_heap_add(const struct dma_heap_export_info *exp_info)
 	}
 	return heap;
 }
+EXPORT_SYMBOL_IF_KUNIT(dma_heap_add);
 
 static int __init dma_heap_init(void)
 {

@@ -5,14 +5,15 @@
  * through a debugfs control file (dma-buf-test-exporter-ioctl.h), for the
  * userspace kselftests.
  *
- * It uses only the public 6.12 interface of the core, so it builds and
- * behaves the same on our core and on upstream's. It is not a model
- * exporter: it never moves its storage and it has no real device behind
- * its mappings. What it does do is watch the core. Each callback counts
- * its calls, can be told to fail, and checks what the core promises an
- * exporter: the reservation lock held where it must be, sg_tables handed
- * back exactly as they were handed out, pins and mappings undone before
- * an attachment goes and everything undone before the buffer goes.
+ * It uses only the core's exported interface, nothing of its internals,
+ * so it builds and behaves the same on any core that keeps the documented
+ * contract. It is not a model exporter: it never moves its storage and it
+ * has no real device behind its mappings. What it does do is watch the
+ * core. Each callback counts its calls, can be told to fail, and checks
+ * what the core promises an exporter: the reservation lock held where it
+ * must be, sg_tables handed back exactly as they were handed out, pins
+ * and mappings undone before an attachment goes and everything undone
+ * before the buffer goes.
  */
 
 #include <linux/anon_inodes.h>
@@ -377,8 +378,8 @@ static int test_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	if (err)
 		return err;
 	/*
-	 * A private copy of a shared buffer makes no sense, and upstream's
-	 * heaps refuse it too; the kselftests rely on this -EINVAL.
+	 * A private copy of a shared buffer makes no sense, and the heaps
+	 * refuse it too; the kselftests rely on this -EINVAL.
 	 */
 	if (is_cow_mapping(vma->vm_flags))
 		return -EINVAL;

@@ -3,11 +3,12 @@
  * The test exporter's kernel interface, for the dma-buf KUnit suites.
  *
  * The test exporter is a fake device driver that exports zeroed system
- * pages as a dma-buf through the public 6.12 API only, so that the same
- * suites run against our core and against upstream's. It counts every
- * callback the core makes, checks the locking and ownership rules the
- * core promises its exporters, and can be told to fail any callback that
- * may fail, so that a suite can prove the core unwinds its error paths.
+ * pages as a dma-buf through the core's exported interface only, so that
+ * the suites test the documented contract, not our internals. It counts
+ * every callback the core makes, checks the locking and ownership rules
+ * the core promises its exporters, and can be told to fail any callback
+ * that may fail, so that a suite can prove the core unwinds its error
+ * paths.
  *
  * It never uses the DMA API (UML has none): the "device addresses" of its
  * scatterlists are the physical addresses of the pages.

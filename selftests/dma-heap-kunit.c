@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite "dma-heap": the heap framework as heap drivers and user
+ * KUnit suite "dma_heap": the heap framework as heap drivers and user
  * space see it. Registration and its refusals, the accessors, the device
  * node, and every rule of DMA_HEAP_IOCTL_ALLOC: field checks, length
  * rounding, descriptor flags, argument structs shorter or longer than
@@ -9,9 +9,9 @@
  * their buffers: zeroed, mappable from any page offset, and a CMA fault
  * handler that refuses the page just past the end (CVE-2024-46852).
  *
- * Heaps cannot be removed in 6.12, so every case registers mock heaps
- * under names never used before in this boot ("kunit-heap-N"); they stay
- * registered after the case, refusing to allocate. Their device nodes
+ * Heaps cannot be removed, so every case registers mock heaps under
+ * names never used before in this boot ("dma_heap_kunit-N", after the
+ * module); they stay registered after the case, refusing to allocate. Their device nodes
  * are unlinked from devtmpfs when the case ends, so that user space (the
  * kselftests that walk /dev/dma_heap later in the same boot) never sees
  * them.
@@ -19,7 +19,10 @@
  * Nodes are opened through a private mount of devtmpfs, and ioctl
  * arguments live in user memory from kunit_vm_mmap(); descriptors land
  * in the table the KUnit threads share and are closed by cleanup actions.
- * dma_heap_add() is not exported, so the suite is built in only.
+ * The heap core exports what the suite needs from it (registration and
+ * the accessors) to EXPORTED_FOR_KUNIT_TESTING, so it builds as a module
+ * too. The check of the ioctl type is a suite of its own,
+ * dma-heap-ioctl-type-kunit.c.
  */
 
 #include <kunit/test.h>
@@ -42,209 +45,12 @@
 #include <linux/uaccess.h>
 #include <uapi/linux/dma-heap.h>
 
-#include "dmabuf-kunit.h"
-
-/* The devtmpfs superblock, mounted for the suite; NULL without devtmpfs. */
-static struct vfsmount *heap_devfs;
-
-/* Numbers the mock heaps of this boot, so that every name is new. */
-static atomic_t heap_serial = ATOMIC_INIT(0);
-
-/* ------------------------------------------------------------------ */
-/* Mock heaps                                                          */
-/* ------------------------------------------------------------------ */
-
-/*
- * A heap that records its calls and exports an empty dma-buf (or fails as
- * told). It is never freed: the framework keeps pointing at it.
- */
-struct mock_heap {
-	struct dma_heap *heap;
-	const char *name;
-	atomic_t calls;		/* allocate calls */
-	atomic_t released;	/* buffers released */
-	unsigned long len;	/* arguments of the latest allocate */
-	u32 fd_flags;
-	u64 heap_flags;
-	int fail;		/* errno the next allocates return */
-	bool retired;		/* its case is over: refuse everything */
-};
-
-static struct sg_table *mock_map(struct dma_buf_attachment *attachment,
-				 enum dma_data_direction dir)
-{
-	return ERR_PTR(-ENODEV);
-}
-
-static void mock_unmap(struct dma_buf_attachment *attachment,
-		       struct sg_table *table, enum dma_data_direction dir)
-{
-}
-
-static void mock_release(struct dma_buf *dmabuf)
-{
-	struct mock_heap *mh = dmabuf->priv;
-
-	atomic_inc(&mh->released);
-}
-
-static const struct dma_buf_ops mock_buf_ops = {
-	.map_dma_buf = mock_map,
-	.unmap_dma_buf = mock_unmap,
-	.release = mock_release,
-};
-
-static struct dma_buf *mock_allocate(struct dma_heap *heap, unsigned long len,
-				     u32 fd_flags, u64 heap_flags)
-{
-	struct mock_heap *mh = dma_heap_get_drvdata(heap);
-	DEFINE_DMA_BUF_EXPORT_INFO(info);
-
-	if (READ_ONCE(mh->retired))
-		return ERR_PTR(-ENODEV);
-	mh->len = len;
-	mh->fd_flags = fd_flags;
-	mh->heap_flags = heap_flags;
-	atomic_inc(&mh->calls);
-	if (mh->fail)
-		return ERR_PTR(mh->fail);
-
-	info.ops = &mock_buf_ops;
-	info.size = len;
-	info.flags = fd_flags;
-	info.priv = mh;
-	return dma_buf_export(&info);
-}
-
-static const struct dma_heap_ops mock_heap_ops = {
-	.allocate = mock_allocate,
-};
-
-/* Unlink devtmpfs's node of the heap called @name, if there is one. */
-static void heap_node_unlink(const char *name)
-{
-	struct dentry *dentry;
-	struct inode *dir;
-	struct path path;
-
-	if (!heap_devfs || vfs_path_lookup(heap_devfs->mnt_root, heap_devfs,
-					   "dma_heap", 0, &path))
-		return;
-	dir = d_inode(path.dentry);
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	dentry = lookup_one_len(name, path.dentry, strlen(name));
-	if (!IS_ERR(dentry)) {
-		if (d_really_is_positive(dentry))
-			vfs_unlink(&nop_mnt_idmap, dir, dentry, NULL);
-		dput(dentry);
-	}
-	inode_unlock(dir);
-	path_put(&path);
-}
-
-/* Cleanup action: the case is over, hide and disable its mock heap. */
-static void mock_heap_retire(void *data)
-{
-	struct mock_heap *mh = data;
-
-	WRITE_ONCE(mh->retired, true);
-	heap_node_unlink(mh->name);
-}
-
-/* A new name, never registered before in this boot; lives forever. */
-static const char *heap_new_name(struct kunit *test)
-{
-	char *name = kasprintf(GFP_KERNEL, "kunit-heap-%d",
-			       atomic_inc_return(&heap_serial));
-
-	KUNIT_ASSERT_NOT_NULL(test, name);
-	return name;
-}
-
-/* Register a mock heap for the case, under a new name. */
-static struct mock_heap *mock_heap_add(struct kunit *test)
-{
-	struct dma_heap_export_info info = { .ops = &mock_heap_ops };
-	struct mock_heap *mh = kzalloc(sizeof(*mh), GFP_KERNEL);
-	struct dma_heap *heap;
-
-	KUNIT_ASSERT_NOT_NULL(test, mh);
-	info.name = heap_new_name(test);
-	info.priv = mh;
-	heap = dma_heap_add(&info);
-	if (IS_ERR(heap)) {
-		kfree(info.name);
-		kfree(mh);
-		KUNIT_FAIL_AND_ABORT(test, "dma_heap_add: %ld", PTR_ERR(heap));
-	}
-	mh->heap = heap;
-	mh->name = info.name;
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, mock_heap_retire,
-							mh), 0);
-	return mh;
-}
-
-/* ------------------------------------------------------------------ */
-/* Nodes, descriptors and user memory                                  */
-/* ------------------------------------------------------------------ */
-
-static void file_drop(void *arg)
-{
-	fput(arg);
-	/* Run the release now rather than from the delayed work. */
-	flush_delayed_fput();
-}
+#include "dma-heap-kunit.h"
 
 static void fd_drop(void *arg)
 {
 	close_fd((unsigned long)arg);
 	flush_delayed_fput();
-}
-
-static void need_devtmpfs(struct kunit *test)
-{
-	if (!heap_devfs)
-		kunit_skip(test, "needs CONFIG_DEVTMPFS to reach the nodes");
-}
-
-/* Look up /dev/dma_heap/@name in devtmpfs; false if it is not there. */
-static bool heap_node(const char *name, struct path *path)
-{
-	char rel[64];
-
-	snprintf(rel, sizeof(rel), "dma_heap/%s", name);
-	return heap_devfs && !vfs_path_lookup(heap_devfs->mnt_root, heap_devfs,
-					      rel, 0, path);
-}
-
-/* Open /dev/dma_heap/@name for the case, or skip if there is none. */
-static struct file *heap_open(struct kunit *test, const char *name)
-{
-	struct file *file;
-	struct path path;
-
-	need_devtmpfs(test);
-	if (!heap_node(name, &path))
-		kunit_skip(test, "no heap %s", name);
-	file = dentry_open(&path, O_RDWR, current_cred());
-	path_put(&path);
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(file), "open: %ld", PTR_ERR(file));
-	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, file_drop, file),
-			0);
-	return file;
-}
-
-/* @pages of zeroed, writable user memory for ioctl arguments. */
-static void __user *user_pages(struct kunit *test, unsigned int pages)
-{
-	unsigned long addr;
-
-	addr = kunit_vm_mmap(test, NULL, 0, pages * PAGE_SIZE,
-			     PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
 }
 
 /* The descriptor the next installation would get: to spot leaks. */
@@ -262,12 +68,6 @@ static void own_fd(struct kunit *test, int fd)
 {
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, fd_drop,
 							(void *)(long)fd), 0);
-}
-
-static long heap_ioctl(struct file *file, unsigned int cmd,
-		       void __user *arg)
-{
-	return file->f_op->unlocked_ioctl(file, cmd, (unsigned long)arg);
 }
 
 /* The allocation command with an argument of @size bytes. */
@@ -347,8 +147,8 @@ static void heap_add_refuses_bad_info(struct kunit *test)
 		const char *name;
 		const struct dma_heap_ops *ops;
 	} bad[] = {
-		{ NULL, &mock_heap_ops },
-		{ "", &mock_heap_ops },
+		{ NULL, mock_heap_ops() },
+		{ "", mock_heap_ops() },
 		{ "kunit-heap-no-ops", NULL },
 		{ "kunit-heap-no-allocate", &no_allocate },
 	};
@@ -370,13 +170,13 @@ static void heap_add_duplicate_name_eexist(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct dma_heap_export_info info = {
 		.name = mh->name,
-		.ops = &mock_heap_ops,
+		.ops = mock_heap_ops(),
 		.priv = NULL,
 	};
 	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
 	struct file *file;
 
-	/* 6.12 fails in device_create(), on the name taken in sysfs. */
+	/* A name that is taken already is -EEXIST, whoever holds it. */
 	KUNIT_EXPECT_PTR_EQ(test, dma_heap_add(&info), ERR_PTR(-EEXIST));
 
 	/* A copy of the string is the same name. */
@@ -630,7 +430,7 @@ static void alloc_without_input_einval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 0);
 }
 
-/* Numbers past the allocation are refused as 6.12 does: -EINVAL. */
+/* ABI: numbers past the allocation are -EINVAL, not -ENOTTY. */
 static void alloc_unknown_number_einval(struct kunit *test)
 {
 	struct mock_heap *mh = mock_heap_add(test);
@@ -647,29 +447,6 @@ static void alloc_unknown_number_einval(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, &req, sizeof(req)), 0);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		KUNIT_EXPECT_EQ_MSG(test, heap_ioctl(file, cmds[i], u), -EINVAL,
-				    "cmd %#x", cmds[i]);
-	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 0);
-}
-
-/* Another driver's command number 0 is not an allocation. */
-static void alloc_other_magic_enotty(struct kunit *test)
-{
-	struct mock_heap *mh = mock_heap_add(test);
-	struct file *file = heap_open(test, mh->name);
-	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
-	void __user *u = user_pages(test, 1);
-	const unsigned int cmds[] = {
-		_IOWR('X', 0, struct dma_heap_allocation_data),
-		_IOWR('b', 0, struct dma_heap_allocation_data),
-		_IO('T', 0),
-	};
-	unsigned int i;
-
-	dmabuf_kunit_ours_only(test,
-			       "6.12 ignores the ioctl type and allocates");
-	KUNIT_ASSERT_EQ(test, copy_to_user(u, &req, sizeof(req)), 0);
-	for (i = 0; i < ARRAY_SIZE(cmds); i++)
-		KUNIT_EXPECT_EQ_MSG(test, heap_ioctl(file, cmds[i], u), -ENOTTY,
 				    "cmd %#x", cmds[i]);
 	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 0);
 }
@@ -799,28 +576,6 @@ static void cma_heap_fault_past_end_sigbus(struct kunit *test)
 	mmap_read_unlock(current->mm);
 }
 
-/* ------------------------------------------------------------------ */
-
-static int dma_heap_suite_init(struct kunit_suite *suite)
-{
-	struct file_system_type *devtmpfs = get_fs_type("devtmpfs");
-	struct vfsmount *mnt;
-
-	if (!devtmpfs)
-		return 0;
-	mnt = kern_mount(devtmpfs);
-	module_put(devtmpfs->owner);
-	heap_devfs = IS_ERR(mnt) ? NULL : mnt;
-	return 0;
-}
-
-static void dma_heap_suite_exit(struct kunit_suite *suite)
-{
-	if (heap_devfs)
-		kern_unmount(heap_devfs);
-	heap_devfs = NULL;
-}
-
 static struct kunit_case dma_heap_cases[] = {
 	KUNIT_CASE(heap_add_keeps_name_and_drvdata),
 	KUNIT_CASE(heap_add_null_drvdata),
@@ -837,7 +592,6 @@ static struct kunit_case dma_heap_cases[] = {
 	KUNIT_CASE(alloc_unreadable_argument_efault),
 	KUNIT_CASE(alloc_without_input_einval),
 	KUNIT_CASE(alloc_unknown_number_einval),
-	KUNIT_CASE(alloc_other_magic_enotty),
 	KUNIT_CASE(alloc_unwritable_argument_efault),
 	KUNIT_CASE(system_heap_buffer_zeroed_and_mappable),
 	KUNIT_CASE(cma_heap_fault_past_end_sigbus),
@@ -845,9 +599,9 @@ static struct kunit_case dma_heap_cases[] = {
 };
 
 static struct kunit_suite dma_heap_suite = {
-	.name = "dma-heap",
-	.suite_init = dma_heap_suite_init,
-	.suite_exit = dma_heap_suite_exit,
+	.name = "dma_heap",
+	.suite_init = dma_heap_kunit_mount,
+	.suite_exit = dma_heap_kunit_unmount,
 	.test_cases = dma_heap_cases,
 };
 
@@ -856,3 +610,4 @@ kunit_test_suite(dma_heap_suite);
 MODULE_DESCRIPTION("KUnit tests for the dma-buf heap framework");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite "sync-file": the in-kernel side of sync_file. Creating a
+ * KUnit suite "sync_file": the in-kernel side of sync_file. Creating a
  * file around a fence, getting the fence back from a descriptor, naming,
  * polling (with signalling enabled only on the first poll) and releasing.
  *
@@ -174,13 +174,13 @@ static void release_sync_file(struct kunit *test, struct sync_file *sf)
 }
 
 /*
- * sync_file_get_name() has no export in 6.12: a modular build of this
- * suite cannot link to it, and skips the cases that need it.
+ * sync_file_get_name() is not exported: a modular build of this suite
+ * cannot link to it, and skips the cases that need it.
  */
 static char *name_of(struct kunit *test, struct sync_file *sf, char *buf,
 		     int len)
 {
-	if (!IS_BUILTIN(CONFIG_DMABUF_KUNIT_TEST))
+	if (!IS_BUILTIN(CONFIG_SYNC_FILE_KUNIT_TEST))
 		kunit_skip(test, "sync_file_get_name() is built-in only");
 	return sync_file_get_name(sf, buf, len);
 }
@@ -466,7 +466,10 @@ static void sf_name_seqno_signed(struct kunit *test)
 	struct sync_file *sf = new_sync_file(test, fence);
 	char buf[64], want[64];
 
-	/* 6.12 prints the seqno with %lld: the top half reads negative. */
+	/*
+	 * ABI: user space has always read the seqno as signed (%lld), so
+	 * the top half of the range prints negative.
+	 */
 	snprintf(want, sizeof(want), MOCK_DRIVER "-" MOCK_TIMELINE "%llu--1",
 		 context);
 	KUNIT_EXPECT_STREQ(test, name_of(test, sf, buf, sizeof(buf)), want);
@@ -705,7 +708,7 @@ static struct kunit_case sync_file_cases[] = {
 };
 
 static struct kunit_suite sync_file_suite = {
-	.name = "sync-file",
+	.name = "sync_file",
 	.test_cases = sync_file_cases,
 };
 
