@@ -1,38 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * KUnit suite "dma-fence-unwrap": walking fence containers with
+ * KUnit suite "dma_fence_unwrap": walking fence containers with
  * dma_fence_unwrap_first() and dma_fence_unwrap_next(), and flattening them
  * with dma_fence_unwrap_merge() / __dma_fence_unwrap_merge().
  *
  * The leaves are bare fences on mock timelines, some with 32-bit and some
- * with 64-bit seqnos. Every fence a case creates goes to a cleanup action
- * that signals it if it is still pending and then drops the case's
- * reference: arrays and chains built on top hold callbacks and references
- * of their own, and only signalling lets them go. Nothing waits without
- * sleeping, so the suite behaves on UML, and no check bounds how long
- * anything takes. The last cases make a merge run out of memory by
- * redirecting its allocations with KUnit static stubs.
+ * with 64-bit seqnos. A merge that runs out of memory is in
+ * dma_fence_unwrap_faults; shared helpers are in dma-fence-unwrap-kunit.h.
  */
 
-#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/dma-fence.h>
 #include <linux/dma-fence-array.h>
 #include <linux/dma-fence-chain.h>
 #include <linux/dma-fence-unwrap.h>
 #include <linux/jiffies.h>
-#include <linux/kref.h>
 #include <linux/ktime.h>
 #include <linux/module.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
-#include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "dmabuf-kunit.h"
-#ifndef DMABUF_KUNIT_ON_STOCK
-#include "../dma-buf-kunit-hooks.h"
-#endif
+#include "dma-fence-unwrap-kunit.h"
 
 /* Budget for a wait that is expected to end early. */
 #define SETTLE_TIMEOUT		(10 * HZ)
@@ -40,18 +28,6 @@
 #define SHUFFLE_STEP		7919u
 /* Most leaves a walk records before it only counts. */
 #define WALK_MAX		16
-
-static DEFINE_SPINLOCK(mock_lock);
-
-static const char *mock_name(struct dma_fence *fence)
-{
-	return "unwrap-kunit";
-}
-
-static const struct dma_fence_ops mock_ops32 = {
-	.get_driver_name = mock_name,
-	.get_timeline_name = mock_name,
-};
 
 static const struct dma_fence_ops mock_ops64 = {
 	.use_64bit_seqno = true,
@@ -62,81 +38,6 @@ static const struct dma_fence_ops mock_ops64 = {
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
-
-static struct dma_fence *mock_alloc(const struct dma_fence_ops *ops,
-				    u64 context, u64 seqno)
-{
-	struct dma_fence *fence = kzalloc(sizeof(*fence), GFP_KERNEL);
-
-	if (fence)
-		dma_fence_init(fence, ops, &mock_lock, context, seqno);
-	return fence;
-}
-
-/* A pending leaf fence; the case's reference is dropped when it ends. */
-static struct dma_fence *leaf(struct kunit *test,
-			      const struct dma_fence_ops *ops,
-			      u64 context, u64 seqno)
-{
-	return dmabuf_kunit_fence_adopt(test, mock_alloc(ops, context, seqno));
-}
-
-/* A leaf on a timeline of its own. */
-static struct dma_fence *solo(struct kunit *test)
-{
-	return leaf(test, &mock_ops32, dma_fence_context_alloc(1), 1);
-}
-
-/* A leaf on a timeline of its own that has already completed. */
-static struct dma_fence *solo_done(struct kunit *test)
-{
-	struct dma_fence *fence = solo(test);
-
-	dma_fence_signal(fence);
-	return fence;
-}
-
-/* Hand a reference the case holds to the cleanup. */
-static struct dma_fence *owned(struct kunit *test, struct dma_fence *fence)
-{
-	return dmabuf_kunit_fence_own(test, fence);
-}
-
-/* A fence array over @fences; the members keep their own references. */
-static struct dma_fence *array_of(struct kunit *test, unsigned int count,
-				  struct dma_fence **fences)
-{
-	struct dma_fence_array *array;
-	struct dma_fence **members;
-	unsigned int i;
-
-	members = kmalloc_array(count, sizeof(*members), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, members);
-	for (i = 0; i < count; i++)
-		members[i] = dma_fence_get(fences[i]);
-
-	array = dma_fence_array_create(count, members,
-				       dma_fence_context_alloc(1), 1, false);
-	if (!array) {
-		for (i = 0; i < count; i++)
-			dma_fence_put(members[i]);
-		kfree(members);
-	}
-	KUNIT_ASSERT_NOT_NULL(test, array);
-	return owned(test, &array->base);
-}
-
-/* A chain link wrapping @fence on top of @prev (NULL starts a chain). */
-static struct dma_fence *link_onto(struct kunit *test, struct dma_fence *prev,
-				   struct dma_fence *fence, u64 seqno)
-{
-	struct dma_fence_chain *link = dma_fence_chain_alloc();
-
-	KUNIT_ASSERT_NOT_NULL(test, link);
-	dma_fence_chain_init(link, dma_fence_get(prev), dma_fence_get(fence),
-			     seqno);
-	return owned(test, &link->base);
-}
 
 /*
  * Many leaves under one cleanup action. Leaf i is on context
@@ -187,11 +88,6 @@ static struct leaf_batch *leaf_batch(struct kunit *test, unsigned int count,
 	return batch;
 }
 
-static unsigned int refs(struct dma_fence *fence)
-{
-	return kref_read(&fence->refcount);
-}
-
 /* Walk @head; the first WALK_MAX leaves land in @seen. Returns the total. */
 static unsigned int walk(struct dma_fence *head, struct dma_fence **seen)
 {
@@ -217,52 +113,6 @@ static void expect_walk(struct kunit *test, struct dma_fence *head,
 	KUNIT_ASSERT_EQ(test, walk(head, seen), count);
 	for (i = 0; i < count; i++)
 		KUNIT_EXPECT_PTR_EQ_MSG(test, seen[i], want[i], "leaf %u", i);
-}
-
-static int by_address(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)*(struct dma_fence * const *)a;
-	uintptr_t y = (uintptr_t)*(struct dma_fence * const *)b;
-
-	if (x == y)
-		return 0;
-	return x < y ? -1 : 1;
-}
-
-/* @got and @want hold the same fences, in any order. Sorts both. */
-static void expect_same_set(struct kunit *test, struct dma_fence **got,
-			    struct dma_fence **want, unsigned int count)
-{
-	unsigned int i, wrong = 0;
-
-	sort(got, count, sizeof(*got), by_address, NULL);
-	sort(want, count, sizeof(*want), by_address, NULL);
-	for (i = 0; i < count; i++)
-		wrong += got[i] != want[i];
-	KUNIT_EXPECT_EQ_MSG(test, wrong, 0, "of %u fences", count);
-}
-
-/*
- * @merged must be a flat fence array holding exactly the @count fences in
- * @want, in any order (@want gets sorted).
- */
-static void expect_members(struct kunit *test, struct dma_fence *merged,
-			   struct dma_fence **want, unsigned int count)
-{
-	struct dma_fence_array *array = to_dma_fence_array(merged);
-	struct dma_fence **got;
-	unsigned int i, nested = 0;
-
-	KUNIT_ASSERT_NOT_NULL(test, array);
-	KUNIT_ASSERT_EQ(test, array->num_fences, count);
-	for (i = 0; i < count; i++)
-		nested += dma_fence_is_container(array->fences[i]);
-	KUNIT_EXPECT_EQ(test, nested, 0);
-
-	got = kunit_kmalloc_array(test, count, sizeof(*got), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, got);
-	memcpy(got, array->fences, count * sizeof(*got));
-	expect_same_set(test, got, want, count);
 }
 
 /* ------------------------------------------------------------------ */
@@ -351,9 +201,9 @@ static void unwrap_chain_of_arrays_yields_every_leaf(struct kunit *test)
 }
 
 /*
- * An array cannot hold another container (dma_fence_array_init() warns),
- * so arrays of arrays only exist flattened: merging arrays, and wrapping
- * the result into a chain link, must still walk as plain leaves.
+ * What a merge returns is flat, whatever it was given: merging two
+ * arrays, and wrapping the result into a chain link, must still walk as
+ * plain leaves.
  */
 static void unwrap_chain_of_merged_arrays_yields_flat_leaves(struct kunit *test)
 {
@@ -833,110 +683,6 @@ static void merge_result_ignores_dropped_earlier_fence(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(early));
 }
 
-/* ------------------------------------------------------------------ */
-/* Merging: running out of memory                                      */
-/* ------------------------------------------------------------------ */
-
-#ifndef DMABUF_KUNIT_ON_STOCK
-
-/* Allocations the stand-ins below refused during the running case. */
-static unsigned int refused;
-
-/* Replaces the merge's list of leaves: there is no memory left. */
-static struct dma_fence **leaf_list_refused(unsigned int count)
-{
-	refused++;
-	return NULL;
-}
-
-/* Replaces the memory of every fence array, the merged one included. */
-static void *array_mem_refused(size_t bytes)
-{
-	refused++;
-	return NULL;
-}
-
-#define FAIL_FENCES	9
-
-/*
- * Merge inputs of every shape while memory is refused at @at_array (the
- * merged array) or else at the list of leaves. The merge must fail with
- * every reference count where it was, and succeed once memory is back.
- */
-static void merge_without_memory(struct kunit *test, bool at_array)
-{
-	u64 ctx = dma_fence_context_alloc(1);
-	struct dma_fence *a1 = leaf(test, &mock_ops32, ctx, 1);
-	struct dma_fence *a2 = leaf(test, &mock_ops32, ctx, 2);
-	struct dma_fence *b = solo(test), *c = solo(test), *d = solo(test);
-	struct dma_fence *done = solo_done(test);
-	struct dma_fence *pair[] = { b, c };
-	struct dma_fence *want[] = { a2, b, c, d };
-	struct dma_fence *oldest, *chain, *array, *merged;
-	struct dma_fence *every[FAIL_FENCES];
-	unsigned int before[FAIL_FENCES], i, drift = 0;
-
-	array = array_of(test, 2, pair);
-	oldest = link_onto(test, NULL, a1, 1);
-	chain = link_onto(test, oldest, array, 2);
-	every[0] = a1;
-	every[1] = a2;
-	every[2] = b;
-	every[3] = c;
-	every[4] = d;
-	every[5] = done;
-	every[6] = array;
-	every[7] = oldest;
-	every[8] = chain;
-	for (i = 0; i < FAIL_FENCES; i++)
-		before[i] = refs(every[i]);
-
-	refused = 0;
-	if (at_array)
-		kunit_activate_static_stub(test, dma_fence_array_alloc_mem,
-					   array_mem_refused);
-	else
-		kunit_activate_static_stub(test, dma_fence_unwrap_alloc_list,
-					   leaf_list_refused);
-	merged = dma_fence_unwrap_merge(chain, d, a2, done);
-	if (merged)	/* keep a broken implementation from leaking */
-		dma_fence_put(merged);
-	KUNIT_EXPECT_NULL(test, merged);
-	KUNIT_EXPECT_EQ(test, refused, 1U);
-	for (i = 0; i < FAIL_FENCES; i++)
-		drift += refs(every[i]) != before[i];
-	KUNIT_EXPECT_EQ_MSG(test, drift, 0, "of %d fences", FAIL_FENCES);
-
-	if (at_array)
-		kunit_deactivate_static_stub(test, dma_fence_array_alloc_mem);
-	else
-		kunit_deactivate_static_stub(test, dma_fence_unwrap_alloc_list);
-	merged = owned(test, dma_fence_unwrap_merge(chain, d, a2, done));
-	expect_members(test, merged, want, ARRAY_SIZE(want));
-}
-
-static void merge_fails_cleanly_without_room_for_leaves(struct kunit *test)
-{
-	merge_without_memory(test, false);
-}
-
-static void merge_fails_cleanly_when_array_creation_fails(struct kunit *test)
-{
-	merge_without_memory(test, true);
-}
-
-#else /* upstream has no allocation hooks to redirect */
-
-static void fault_hooks_absent(struct kunit *test)
-{
-	dmabuf_kunit_ours_only(test, "fault-injection hooks are ours");
-}
-
-#define merge_fails_cleanly_without_room_for_leaves	fault_hooks_absent
-#define merge_fails_cleanly_when_array_creation_fails	fault_hooks_absent
-
-#endif /* DMABUF_KUNIT_ON_STOCK */
-
 static struct kunit_case dma_fence_unwrap_cases[] = {
 	KUNIT_CASE(unwrap_plain_fence_yields_only_itself),
 	KUNIT_CASE(unwrap_null_head_yields_nothing),
@@ -962,13 +708,11 @@ static struct kunit_case dma_fence_unwrap_cases[] = {
 	KUNIT_CASE(merge_result_is_a_new_all_of_fence),
 	KUNIT_CASE(merge_result_signals_after_all_with_first_error),
 	KUNIT_CASE(merge_result_ignores_dropped_earlier_fence),
-	KUNIT_CASE(merge_fails_cleanly_without_room_for_leaves),
-	KUNIT_CASE(merge_fails_cleanly_when_array_creation_fails),
 	{}
 };
 
 static struct kunit_suite dma_fence_unwrap_suite = {
-	.name = "dma-fence-unwrap",
+	.name = "dma_fence_unwrap",
 	.test_cases = dma_fence_unwrap_cases,
 };
 
@@ -976,6 +720,3 @@ kunit_test_suite(dma_fence_unwrap_suite);
 
 MODULE_DESCRIPTION("KUnit tests for dma_fence_unwrap iteration and merging");
 MODULE_LICENSE("GPL");
-#ifndef DMABUF_KUNIT_ON_STOCK
-MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
-#endif
