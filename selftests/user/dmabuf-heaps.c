@@ -3,12 +3,13 @@
  * dmabuf-heaps: the user space contract of /dev/dma_heap, as Linux 6.12
  * defines it, checked on every heap present.
  *
- * Every case in the table at the bottom prints one TAP line named after
- * the behaviour it checks. Only what upstream 6.12 does is asserted, so
- * the program passes on a stock kernel as well as on a replacement of
- * drivers/dma-buf. Needs CONFIG_DMABUF_HEAPS_SYSTEM; the CMA cases also
+ * Each case is a test of the dma_heap fixture, named after the behaviour
+ * it checks, and runs in a process of its own. Only what the ABI promises
+ * is asserted, so the program passes on any kernel that keeps it. Needs
+ * CONFIG_DMABUF_HEAPS_SYSTEM and root (it reads debugfs and lowers its
+ * file limit); without them every case is skipped. The CMA cases also
  * need CONFIG_DMABUF_HEAPS_CMA and a CMA area (cma=128M), and skip
- * without. Run as root (it reads debugfs and lowers its file limit).
+ * without.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -18,7 +19,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -39,7 +39,13 @@
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 
-#include "../kselftest.h"
+/* kselftest_harness.h's SIGALRM handler leaves a parameter unused. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "../kselftest_harness.h"
+#pragma GCC diagnostic pop
+
+#include "dmabuf-util.h"
 
 /* The ABI as 6.12 has it, on every architecture. */
 static_assert(sizeof(struct dma_heap_allocation_data) == 24, "abi");
@@ -51,26 +57,18 @@ static_assert(DMA_HEAP_VALID_HEAP_FLAGS == 0, "abi");
 #define MAX_HEAPS	16
 #define KiB		1024ul
 #define MiB		(1024ul * KiB)
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
+#define NO_CMA		"no CMA heap (CONFIG_DMABUF_HEAPS_CMA, cma=128M?)"
 
+/*
+ * Filled in by the fixture's setup, in the process of each case: the page
+ * size and the heaps found in HEAP_DIR (the CMA heap is any heap but
+ * "system").
+ */
 static size_t page_size;
-
-/* The heaps found in HEAP_DIR; the CMA heap is any heap but "system". */
 static char heaps[MAX_HEAPS][256];
 static unsigned int nr_heaps;
 
-/* A process a case forked; killed and reaped by the runner if still there. */
-static pid_t stray_child;
-
-/* Where a failed EXPECT() abandons the running case. */
-static jmp_buf case_failed;
-
-#include "dmabuf-util.h"
-
-/* Check @cond; if false, report it and fail the current case. */
-#define EXPECT(cond) expect(!!(cond), #cond, __func__, __LINE__)
-
-/* errno of a failed call, 0 for success: EXPECT(fails(ioctl(...)) == X) */
+/* errno of a failed call, 0 for success: ASSERT_EQ(X, fails(ioctl(...))) */
 static int fails(long ret)
 {
 	return ret < 0 ? errno : 0;
@@ -195,68 +193,117 @@ static bool have_heap(const char *name)
 	return false;
 }
 
+static void find_heaps(void)
+{
+	DIR *dir = opendir(HEAP_DIR);
+	struct dirent *de;
+
+	if (!dir)
+		return;
+	while ((de = readdir(dir)) && nr_heaps < MAX_HEAPS) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(heaps[nr_heaps++], sizeof(heaps[0]), "%s", de->d_name);
+	}
+	closedir(dir);
+}
+
+/*
+ * What every case starts from: the heaps found, the page size, and the
+ * system heap open (without it, or without root, the case is skipped);
+ * and the slot for a process the case forks, which the teardown kills
+ * should the case end before it reaped it.
+ */
+FIXTURE(dma_heap) {
+	int system;
+	pid_t child;
+};
+
+FIXTURE_SETUP(dma_heap)
+{
+	self->child = 0;
+	page_size = sysconf(_SC_PAGESIZE);
+	find_heaps();
+	if (!have_heap("system"))
+		SKIP(return, "no %s/system (CONFIG_DMABUF_HEAPS_SYSTEM?)",
+		     HEAP_DIR);
+	self->system = heap_open("system");
+	if (self->system < 0 && (errno == EACCES || errno == EPERM)) {
+		int err = errno;
+
+		SKIP(return, "cannot open %s/system: %s (root?)", HEAP_DIR,
+		     strerror(err));
+	}
+	ASSERT_LE(0, self->system);
+}
+
+FIXTURE_TEARDOWN(dma_heap)
+{
+	if (self->child > 0) {
+		kill(self->child, SIGKILL);
+		waitpid(self->child, NULL, 0);
+	}
+	/* What mmap_matrix() reported; the case's process ends in _exit(). */
+	fflush(stdout);
+}
+
 /* ---------------------------------------------------------------------- */
 /* The heaps                                                              */
 /* ---------------------------------------------------------------------- */
 
 /* Every node is a character device with a device of class dma_heap. */
-static int heap_nodes_are_char_devices_in_class(void)
+TEST_F(dma_heap, heap_nodes_are_char_devices_in_class)
 {
 	unsigned int i;
 
-	EXPECT(have_heap("system"));
+	ASSERT_TRUE(have_heap("system"));
 	for (i = 0; i < nr_heaps; i++) {
 		char path[320];
 		struct stat st;
 
+		TH_LOG("heap: %s", heaps[i]);
 		snprintf(path, sizeof(path), HEAP_DIR "/%s", heaps[i]);
-		EXPECT(stat(path, &st) == 0);
-		EXPECT(S_ISCHR(st.st_mode));
+		ASSERT_EQ(0, stat(path, &st));
+		ASSERT_TRUE(S_ISCHR(st.st_mode));
 		snprintf(path, sizeof(path), "/sys/class/dma_heap/%s/dev",
 			 heaps[i]);
-		EXPECT(access(path, R_OK) == 0);
+		ASSERT_EQ(0, access(path, R_OK));
 	}
-	return KSFT_PASS;
 }
 
-static int heap_node_is_not_seekable(void)
+TEST_F(dma_heap, heap_node_is_not_seekable)
 {
-	int heap = heap_open("system");
+	int heap = self->system;
 
-	EXPECT(heap >= 0);
-	EXPECT(fails(lseek(heap, 0, SEEK_SET)) == ESPIPE);
-	return KSFT_PASS;
+	ASSERT_EQ(ESPIPE, fails(lseek(heap, 0, SEEK_SET)));
 }
 
 /* Sizes from a page to 256 MiB, rounded up to pages, on the system heap. */
-static int system_heap_alloc_sizes_1_page_to_256_mib(void)
+TEST_F(dma_heap, system_heap_alloc_sizes_1_page_to_256_mib)
 {
 	const __u64 sizes[] = {
 		1, page_size, 3 * page_size + 1, 64 * KiB, MiB - 1, MiB,
 		MiB + page_size, 16 * MiB + 12345, 64 * MiB, 256 * MiB,
 	};
-	int heap = heap_open("system");
+	int heap = self->system;
 	unsigned int i;
 
-	EXPECT(heap >= 0);
-	for (i = 0; i < ARRAY_LEN(sizes); i++) {
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
 		__u64 want = (sizes[i] + page_size - 1) & ~(page_size - 1);
 		double t = now_s();
 		int fd = heap_alloc(heap, sizes[i]);
 
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		t = now_s() - t;
-		EXPECT((__u64)buf_size(fd) == want);
+		ASSERT_EQ(want, (__u64)buf_size(fd));
 		if (sizes[i] == 256 * MiB)
-			ksft_print_msg("256 MiB from the system heap: %.3f s\n", t);
+			TH_LOG("256 MiB from the system heap: %.3f s", t);
 		close(fd);
 	}
-	close(heap);
-	return KSFT_PASS;
 }
 
 /* Touching every page of a big mapping, timed: mmap cost is measured. */
-static int system_heap_256_mib_mmap_touch(void)
+TEST_F(dma_heap, system_heap_256_mib_mmap_touch)
 {
 	const size_t len = 256 * MiB;
 	int fd = alloc_from("system", len);
@@ -265,21 +312,20 @@ static int system_heap_256_mib_mmap_touch(void)
 	unsigned char *p;
 	size_t off;
 
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	t_map = now_s();
 	p = map_all(fd, len);
-	EXPECT(p != MAP_FAILED);
+	ASSERT_NE(MAP_FAILED, p);
 	t_map = now_s() - t_map;
 	t_touch = now_s();
 	for (off = 0; off < len; off += page_size)
 		sum += p[off];
 	t_touch = now_s() - t_touch;
-	EXPECT(sum == 0);
-	ksft_print_msg("256 MiB system buffer: mmap %.3f s, touching every page %.3f s\n",
-		       t_map, t_touch);
-	EXPECT(munmap(p, len) == 0);
+	ASSERT_EQ(0ul, sum);
+	TH_LOG("256 MiB system buffer: mmap %.3f s, touching every page %.3f s",
+	       t_map, t_touch);
+	ASSERT_EQ(0, munmap(p, len));
 	close(fd);
-	return KSFT_PASS;
 }
 
 /*
@@ -287,7 +333,7 @@ static int system_heap_256_mib_mmap_touch(void)
  * a mapping between SYNC brackets, and still holds the data when mapped
  * again.
  */
-static int every_heap_mmap_sync_round_trip(void)
+TEST_F(dma_heap, every_heap_mmap_sync_round_trip)
 {
 	const size_t len = MiB + 3 * page_size;
 	unsigned int i;
@@ -297,72 +343,73 @@ static int every_heap_mmap_sync_round_trip(void)
 		unsigned char *p;
 		size_t off;
 
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		p = map_all(fd, len);
-		EXPECT(p != MAP_FAILED);
-		EXPECT(buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW) == 0);
-		EXPECT(all_bytes(p, 0, len));
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0,
+			  buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW));
+		ASSERT_TRUE(all_bytes(p, 0, len));
 		for (off = 0; off < len; off++)
 			p[off] = (unsigned char)(off * 7 + i);
-		EXPECT(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW) == 0);
-		EXPECT(munmap(p, len) == 0);
+		ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW));
+		ASSERT_EQ(0, munmap(p, len));
 
 		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-		EXPECT(p != MAP_FAILED);
-		EXPECT(buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) == 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0,
+			  buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
 		for (off = 0; off < len; off++)
-			EXPECT(p[off] == (unsigned char)(off * 7 + i));
-		EXPECT(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ) == 0);
-		EXPECT(munmap(p, len) == 0);
+			ASSERT_EQ((unsigned char)(off * 7 + i), p[off]);
+		ASSERT_EQ(0,
+			  buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
+		ASSERT_EQ(0, munmap(p, len));
 		close(fd);
 	}
-	return KSFT_PASS;
 }
 
 /*
  * Memory comes back zeroed even right after other buffers of the same
  * heap were filled and freed (upstream's check, on every heap).
  */
-static int every_heap_reused_memory_is_zeroed(void)
+TEST_F(dma_heap, every_heap_reused_memory_is_zeroed)
 {
 	const size_t len = MiB;
 	int fds[16];
 	unsigned int i, n, h;
 
 	for (h = 0; h < nr_heaps; h++) {
-		for (n = 0; n < ARRAY_LEN(fds); n++) {
+		for (n = 0; n < ARRAY_SIZE(fds); n++) {
 			unsigned char *p;
 
 			fds[n] = alloc_from(heaps[h], len);
-			EXPECT(fds[n] >= 0);
+			ASSERT_LE(0, fds[n]);
 			p = map_all(fds[n], len);
-			EXPECT(p != MAP_FAILED);
+			ASSERT_NE(MAP_FAILED, p);
 			memset(p, 0xff, len);
-			EXPECT(munmap(p, len) == 0);
+			ASSERT_EQ(0, munmap(p, len));
 		}
-		for (n = 0; n < ARRAY_LEN(fds); n++)
+		for (n = 0; n < ARRAY_SIZE(fds); n++)
 			close(fds[n]);
-		for (i = 0; i < ARRAY_LEN(fds); i++) {
+		for (i = 0; i < ARRAY_SIZE(fds); i++) {
 			unsigned char *p;
 
 			fds[i] = alloc_from(heaps[h], len);
-			EXPECT(fds[i] >= 0);
+			ASSERT_LE(0, fds[i]);
 			p = mmap(NULL, len, PROT_READ, MAP_SHARED, fds[i], 0);
-			EXPECT(p != MAP_FAILED);
-			EXPECT(all_bytes(p, 0, len));
-			EXPECT(munmap(p, len) == 0);
+			ASSERT_NE(MAP_FAILED, p);
+			ASSERT_TRUE(all_bytes(p, 0, len));
+			ASSERT_EQ(0, munmap(p, len));
 		}
-		for (i = 0; i < ARRAY_LEN(fds); i++)
+		for (i = 0; i < ARRAY_SIZE(fds); i++)
 			close(fds[i]);
 	}
-	return KSFT_PASS;
 }
 
 /*
  * A window that starts at a page offset inside the buffer shows exactly
  * those pages, also across the 1 MiB chunks of the system heap.
  */
-static int every_heap_mmap_at_page_offsets(void)
+TEST_F(dma_heap, every_heap_mmap_at_page_offsets)
 {
 	const size_t pages = 2 * MiB / page_size + 5;
 	const size_t len = pages * page_size;
@@ -374,27 +421,26 @@ static int every_heap_mmap_at_page_offsets(void)
 		unsigned int *p;
 		size_t pg;
 
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		p = map_all(fd, len);
-		EXPECT(p != MAP_FAILED);
+		ASSERT_NE(MAP_FAILED, p);
 		for (pg = 0; pg < pages; pg++)
 			p[pg * page_size / sizeof(*p)] = pg + 1;
-		EXPECT(munmap(p, len) == 0);
+		ASSERT_EQ(0, munmap(p, len));
 
-		for (i = 0; i < ARRAY_LEN(starts); i++) {
+		for (i = 0; i < ARRAY_SIZE(starts); i++) {
 			size_t n = pages - starts[i] < 3 ? pages - starts[i] : 3;
 
 			p = mmap(NULL, n * page_size, PROT_READ, MAP_SHARED, fd,
 				 starts[i] * page_size);
-			EXPECT(p != MAP_FAILED);
+			ASSERT_NE(MAP_FAILED, p);
 			for (pg = 0; pg < n; pg++)
-				EXPECT(p[pg * page_size / sizeof(*p)] ==
-				       starts[i] + pg + 1);
-			EXPECT(munmap(p, n * page_size) == 0);
+				ASSERT_EQ(starts[i] + pg + 1,
+					  p[pg * page_size / sizeof(*p)]);
+			ASSERT_EQ(0, munmap(p, n * page_size));
 		}
 		close(fd);
 	}
-	return KSFT_PASS;
 }
 
 /*
@@ -404,7 +450,7 @@ static int every_heap_mmap_at_page_offsets(void)
  * this is the regression test of CVE-2024-46852 (a fault at the page
  * offset equal to the page count was let through).
  */
-static int every_heap_mmap_stops_at_buffer_end(void)
+TEST_F(dma_heap, every_heap_mmap_stops_at_buffer_end)
 {
 	const size_t len = 4 * page_size;
 	unsigned int h;
@@ -414,42 +460,42 @@ static int every_heap_mmap_stops_at_buffer_end(void)
 		unsigned char *p;
 		void *q;
 
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 fd, len - page_size);
-		EXPECT(p != MAP_FAILED);
-		EXPECT(p[0] == 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, p[0]);
 		p[page_size - 1] = 0x5a;
 		/* A mapping with the VMA end exactly at the buffer end... */
 		q = mremap(p, page_size, 2 * page_size, MREMAP_MAYMOVE);
 		/* ...cannot grow past it. */
-		EXPECT(q == MAP_FAILED);
-		EXPECT(munmap(p, page_size) == 0);
+		ASSERT_EQ(MAP_FAILED, q);
+		ASSERT_EQ(0, munmap(p, page_size));
 		/* The last byte was written where the whole buffer ends. */
 		p = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
-		EXPECT(p != MAP_FAILED);
-		EXPECT(p[len - 1] == 0x5a);
-		EXPECT(munmap(p, len) == 0);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0x5a, p[len - 1]);
+		ASSERT_EQ(0, munmap(p, len));
 
-		EXPECT(mmap(NULL, page_size, PROT_READ, MAP_SHARED, fd, len) ==
-		       MAP_FAILED);
-		EXPECT(errno == EINVAL);
-		EXPECT(mmap(NULL, 2 * page_size, PROT_READ, MAP_SHARED, fd,
-			    len - page_size) == MAP_FAILED);
-		EXPECT(errno == EINVAL);
-		EXPECT(mmap(NULL, len + page_size, PROT_READ, MAP_SHARED, fd,
-			    0) == MAP_FAILED);
-		EXPECT(errno == EINVAL);
+		ASSERT_EQ(MAP_FAILED, mmap(NULL, page_size, PROT_READ,
+					   MAP_SHARED, fd, len));
+		ASSERT_EQ(EINVAL, errno);
+		ASSERT_EQ(MAP_FAILED, mmap(NULL, 2 * page_size, PROT_READ,
+					   MAP_SHARED, fd, len - page_size));
+		ASSERT_EQ(EINVAL, errno);
+		ASSERT_EQ(MAP_FAILED, mmap(NULL, len + page_size, PROT_READ,
+					   MAP_SHARED, fd, 0));
+		ASSERT_EQ(EINVAL, errno);
 		close(fd);
 	}
-	return KSFT_PASS;
 }
 
 /*
  * One buffer of @len bytes from @heap through mmap_matrix(): opened
  * read-write with every page tagged, then opened read-only.
  */
-static unsigned int heap_mmap_matrix(const char *heap, size_t len,
+static unsigned int heap_mmap_matrix(struct __test_metadata *const _metadata,
+				     const char *heap, size_t len,
 				     enum mmap_model model)
 {
 	const size_t pages = len / page_size;
@@ -459,25 +505,25 @@ static unsigned int heap_mmap_matrix(const char *heap, size_t len,
 	size_t i;
 	int h, fd;
 
-	EXPECT(tags);
+	ASSERT_NE(NULL, tags);
 	fd = alloc_from(heap, len);
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	p = map_all(fd, len);
-	EXPECT(p != MAP_FAILED);
+	ASSERT_NE(MAP_FAILED, p);
 	for (i = 0; i < pages; i++) {
 		tags[i] = 0x6d6d6170ull << 32 | i;
 		*(__u64 *)(p + i * page_size) = tags[i];
 	}
-	EXPECT(munmap(p, len) == 0);
+	ASSERT_EQ(0, munmap(p, len));
 	bad = mmap_matrix(fd, len, O_RDWR, model, tags, page_size);
 	close(fd);
 	free(tags);
 
 	h = heap_open(heap);
-	EXPECT(h >= 0);
+	ASSERT_LE(0, h);
 	fd = heap_alloc_flags(h, len, O_RDONLY | O_CLOEXEC, 0);
 	close(h);
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	bad += mmap_matrix(fd, len, O_RDONLY, model, NULL, page_size);
 	close(fd);
 	return bad;
@@ -490,21 +536,22 @@ static unsigned int heap_mmap_matrix(const char *heap, size_t len,
  * every private mapping; both refuse a mapping past the end, and a shared
  * writable mapping of a read-only descriptor.
  */
-static int every_heap_mmap_matrix_matches_6_12(void)
+TEST_F(dma_heap, every_heap_mmap_matrix_matches_6_12)
 {
 	const size_t system_sizes[] = { 4 * page_size, 1 * MiB, 4 * MiB };
 	const char *cma = cma_heap();
 	unsigned int i, bad = 0;
 
-	for (i = 0; i < ARRAY_LEN(system_sizes); i++)
-		bad += heap_mmap_matrix("system", system_sizes[i],
+	for (i = 0; i < ARRAY_SIZE(system_sizes); i++)
+		bad += heap_mmap_matrix(_metadata, "system", system_sizes[i],
 					MMAP_REMAP_EACH_PAGE);
 	if (cma) {
-		bad += heap_mmap_matrix(cma, 4 * page_size, MMAP_SHARED_ONLY);
-		bad += heap_mmap_matrix(cma, 1 * MiB, MMAP_SHARED_ONLY);
+		bad += heap_mmap_matrix(_metadata, cma, 4 * page_size,
+					MMAP_SHARED_ONLY);
+		bad += heap_mmap_matrix(_metadata, cma, 1 * MiB,
+					MMAP_SHARED_ONLY);
 	}
-	EXPECT(bad == 0);
-	return KSFT_PASS;
+	ASSERT_EQ(0u, bad);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -512,7 +559,7 @@ static int every_heap_mmap_matrix_matches_6_12(void)
 /* ---------------------------------------------------------------------- */
 
 /* Each field refused on its own: fd, fd_flags, heap_flags, len. */
-static int alloc_bad_fields_einval(void)
+TEST_F(dma_heap, alloc_bad_fields_einval)
 {
 	const struct dma_heap_allocation_data bad[] = {
 		{ .len = page_size, .fd = 1 },
@@ -529,110 +576,100 @@ static int alloc_bad_fields_einval(void)
 		{ .len = ~0ull },
 		{ .len = ~0ull - page_size + 2 },
 	};
-	int heap = heap_open("system"), before;
+	int heap = self->system, before;
 	unsigned int i;
 
-	EXPECT(heap >= 0);
 	before = next_fd();
-	for (i = 0; i < ARRAY_LEN(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		struct dma_heap_allocation_data req = bad[i];
 
-		if (fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req)) != EINVAL) {
-			ksft_print_msg("case %u not refused\n", i);
-			EXPECT(0);
-		}
+		ASSERT_EQ(EINVAL,
+			  fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req)))
+			TH_LOG("case %u not refused", i);
 		/* Nothing was written back. */
-		EXPECT(!memcmp(&req, &bad[i], sizeof(req)));
+		ASSERT_EQ(0, memcmp(&req, &bad[i], sizeof(req)));
 	}
-	EXPECT(next_fd() == before);
-	return KSFT_PASS;
+	ASSERT_EQ(before, next_fd());
 }
 
 /* What the heap leaves of a valid request: len is not rounded in place. */
-static int alloc_reports_fd_and_keeps_len(void)
+TEST_F(dma_heap, alloc_reports_fd_and_keeps_len)
 {
 	struct dma_heap_allocation_data req = {
 		.len = page_size + 1,
 		.fd_flags = O_RDWR,
 	};
-	int heap = heap_open("system");
+	int heap = self->system;
 
-	EXPECT(heap >= 0);
-	EXPECT(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req) == 0);
-	EXPECT(req.len == page_size + 1);
-	EXPECT(req.fd_flags == O_RDWR && req.heap_flags == 0);
-	EXPECT(buf_size(req.fd) == (off_t)(2 * page_size));
+	ASSERT_EQ(0, ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req));
+	ASSERT_EQ(page_size + 1, req.len);
+	ASSERT_EQ((__u32)O_RDWR, req.fd_flags);
+	ASSERT_EQ(0ull, req.heap_flags);
+	ASSERT_EQ((off_t)(2 * page_size), buf_size(req.fd));
 	/* The heap's own descriptor can allocate again and again. */
 	close(req.fd);
 	req.fd = 0;
-	EXPECT(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req) == 0);
+	ASSERT_EQ(0, ioctl(heap, DMA_HEAP_IOCTL_ALLOC, &req));
 	close(req.fd);
-	close(heap);
-	return KSFT_PASS;
 }
 
 /* fd_flags give the access mode and close-on-exec of the new descriptor. */
-static int alloc_fd_flags_set_mode_and_cloexec(void)
+TEST_F(dma_heap, alloc_fd_flags_set_mode_and_cloexec)
 {
 	const __u32 flags[] = {
 		O_RDONLY, O_WRONLY, O_RDWR, O_RDONLY | O_CLOEXEC,
 		O_WRONLY | O_CLOEXEC, O_RDWR | O_CLOEXEC,
 	};
-	int heap = heap_open("system");
+	int heap = self->system;
 	unsigned int i;
 
-	EXPECT(heap >= 0);
-	for (i = 0; i < ARRAY_LEN(flags); i++) {
+	for (i = 0; i < ARRAY_SIZE(flags); i++) {
 		int fd = heap_alloc_flags(heap, page_size, flags[i], 0);
 		int fl, fdfl;
 		void *p;
 
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		fl = fcntl(fd, F_GETFL);
 		fdfl = fcntl(fd, F_GETFD);
-		EXPECT((fl & O_ACCMODE) == (int)(flags[i] & O_ACCMODE));
-		EXPECT(!!(fdfl & FD_CLOEXEC) == !!(flags[i] & O_CLOEXEC));
+		ASSERT_EQ((int)(flags[i] & O_ACCMODE), fl & O_ACCMODE);
+		ASSERT_EQ(!!(flags[i] & O_CLOEXEC), !!(fdfl & FD_CLOEXEC));
 		p = mmap(NULL, page_size, PROT_READ | PROT_WRITE, MAP_SHARED,
 			 fd, 0);
 		if ((flags[i] & O_ACCMODE) == O_RDWR) {
-			EXPECT(p != MAP_FAILED);
+			ASSERT_NE(MAP_FAILED, p);
 			munmap(p, page_size);
 		} else {
-			EXPECT(p == MAP_FAILED && errno == EACCES);
+			ASSERT_EQ(MAP_FAILED, p);
+			ASSERT_EQ(EACCES, errno);
 		}
 		close(fd);
 	}
-	close(heap);
-	return KSFT_PASS;
 }
 
-static int alloc_bad_pointers_efault_without_fd_leak(void)
+TEST_F(dma_heap, alloc_bad_pointers_efault_without_fd_leak)
 {
 	struct dma_heap_allocation_data *req;
-	int heap = heap_open("system"), before;
+	int heap = self->system, before;
 
-	EXPECT(heap >= 0);
 	before = next_fd();
-	EXPECT(fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, NULL)) == EFAULT);
-	EXPECT(fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, (void *)8)) == EFAULT);
+	ASSERT_EQ(EFAULT, fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, NULL)));
+	ASSERT_EQ(EFAULT, fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, (void *)8)));
 
 	/* Readable but not writable: allocated, then undone. */
 	req = mmap(NULL, page_size, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT(req != MAP_FAILED);
+	ASSERT_NE(MAP_FAILED, req);
 	req->len = page_size;
 	req->fd_flags = O_RDWR;
-	EXPECT(mprotect(req, page_size, PROT_READ) == 0);
-	EXPECT(fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, req)) == EFAULT);
-	EXPECT(req->fd == 0);
-	EXPECT(next_fd() == before);
+	ASSERT_EQ(0, mprotect(req, page_size, PROT_READ));
+	ASSERT_EQ(EFAULT, fails(ioctl(heap, DMA_HEAP_IOCTL_ALLOC, req)));
+	ASSERT_EQ(0u, req->fd);
+	ASSERT_EQ(before, next_fd());
 	munmap(req, page_size);
-	close(heap);
-	return KSFT_PASS;
 }
 
 /* An older, shorter struct: what is missing counts as zero. */
-static int alloc_shorter_struct_accepted(void)
+TEST_F(dma_heap, alloc_shorter_struct_accepted)
 {
 	struct old_req {
 		__u64 len;
@@ -640,19 +677,16 @@ static int alloc_shorter_struct_accepted(void)
 		__u32 fd_flags;
 	} req = { .len = MiB, .fd_flags = O_RDWR | O_CLOEXEC };
 	const unsigned int cmd = _IOWR(DMA_HEAP_IOC_MAGIC, 0, struct old_req);
-	int heap = heap_open("system");
+	int heap = self->system;
 
-	EXPECT(heap >= 0);
-	EXPECT(ioctl(heap, cmd, &req) == 0);
-	EXPECT(buf_size(req.fd) == MiB);
-	EXPECT(fcntl(req.fd, F_GETFD) & FD_CLOEXEC);
+	ASSERT_EQ(0, ioctl(heap, cmd, &req));
+	ASSERT_EQ((off_t)MiB, buf_size(req.fd));
+	ASSERT_TRUE(fcntl(req.fd, F_GETFD) & FD_CLOEXEC);
 	close(req.fd);
-	close(heap);
-	return KSFT_PASS;
 }
 
 /* A newer, longer struct: the extra bytes are ignored and left alone. */
-static int alloc_longer_struct_accepted(void)
+TEST_F(dma_heap, alloc_longer_struct_accepted)
 {
 	struct new_req {
 		struct dma_heap_allocation_data req;
@@ -662,20 +696,18 @@ static int alloc_longer_struct_accepted(void)
 		.extra = { 0x1111, ~0ull, 42 },
 	};
 	const unsigned int cmd = _IOWR(DMA_HEAP_IOC_MAGIC, 0, struct new_req);
-	int heap = heap_open("system");
+	int heap = self->system;
 
-	EXPECT(heap >= 0);
-	EXPECT(ioctl(heap, cmd, &req) == 0);
-	EXPECT(buf_size(req.req.fd) == MiB);
-	EXPECT(req.extra[0] == 0x1111 && req.extra[1] == ~0ull &&
-	       req.extra[2] == 42);
+	ASSERT_EQ(0, ioctl(heap, cmd, &req));
+	ASSERT_EQ((off_t)MiB, buf_size(req.req.fd));
+	ASSERT_EQ(0x1111ull, req.extra[0]);
+	ASSERT_EQ(~0ull, req.extra[1]);
+	ASSERT_EQ(42ull, req.extra[2]);
 	close(req.req.fd);
-	close(heap);
-	return KSFT_PASS;
 }
 
 /* Numbers other than the allocation, and an allocation without input. */
-static int alloc_unknown_commands_einval(void)
+TEST_F(dma_heap, alloc_unknown_commands_einval)
 {
 	struct dma_heap_allocation_data req = { .len = page_size };
 	const unsigned long cmds[] = {
@@ -684,36 +716,30 @@ static int alloc_unknown_commands_einval(void)
 		_IOR(DMA_HEAP_IOC_MAGIC, 0, struct dma_heap_allocation_data),
 		_IO(DMA_HEAP_IOC_MAGIC, 0),
 	};
-	int heap = heap_open("system"), before;
+	int heap = self->system, before;
 	unsigned int i;
 
-	EXPECT(heap >= 0);
 	before = next_fd();
-	for (i = 0; i < ARRAY_LEN(cmds); i++)
-		EXPECT(fails(ioctl(heap, cmds[i], &req)) == EINVAL);
-	EXPECT(next_fd() == before);
-	close(heap);
-	return KSFT_PASS;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		ASSERT_EQ(EINVAL, fails(ioctl(heap, cmds[i], &req)));
+	ASSERT_EQ(before, next_fd());
 }
 
 /* Out of descriptors: -EMFILE, and the buffer is freed again. */
-static int alloc_without_free_fd_emfile(void)
+TEST_F(dma_heap, alloc_without_free_fd_emfile)
 {
 	struct rlimit old, low;
-	int heap = heap_open("system"), err;
+	int heap = self->system, err;
 	long before = meminfo_kib("MemFree");
 
-	EXPECT(heap >= 0);
-	EXPECT(getrlimit(RLIMIT_NOFILE, &old) == 0);
+	ASSERT_EQ(0, getrlimit(RLIMIT_NOFILE, &old));
 	low = old;
 	low.rlim_cur = next_fd();
-	EXPECT(setrlimit(RLIMIT_NOFILE, &low) == 0);
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &low));
 	err = fails(heap_alloc(heap, 64 * MiB));
-	EXPECT(setrlimit(RLIMIT_NOFILE, &old) == 0);
-	EXPECT(err == EMFILE);
-	EXPECT(meminfo_kib("MemFree") > before - 32 * 1024);
-	close(heap);
-	return KSFT_PASS;
+	ASSERT_EQ(0, setrlimit(RLIMIT_NOFILE, &old));
+	ASSERT_EQ(EMFILE, err);
+	ASSERT_LT(before - 32 * 1024, meminfo_kib("MemFree"));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -751,7 +777,7 @@ static int receive_check_and_answer(int sock, size_t len)
  * The child is forked before the buffer exists, so the descriptor can
  * only reach it over the socket; both sides see each other's writes.
  */
-static int buffer_passed_over_unix_socket_to_forked_child(void)
+TEST_F(dma_heap, buffer_passed_over_unix_socket_to_forked_child)
 {
 	const size_t len = 2 * MiB + page_size;
 	unsigned char *p;
@@ -759,58 +785,56 @@ static int buffer_passed_over_unix_socket_to_forked_child(void)
 	size_t off;
 	char byte;
 
-	EXPECT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	stray_child = fork();
-	EXPECT(stray_child >= 0);
-	if (!stray_child) {
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child) {
 		close(sv[0]);
 		_exit(receive_check_and_answer(sv[1], len));
 	}
 	close(sv[1]);
 
 	fd = alloc_from("system", len);
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	p = map_all(fd, len);
-	EXPECT(p != MAP_FAILED);
-	EXPECT(buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE) == 0);
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE));
 	for (off = 0; off < len; off++)
 		p[off] = (unsigned char)(off ^ 0x3c);
-	EXPECT(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE) == 0);
-	EXPECT(send_fd(sv[0], fd) == 0);
-	EXPECT(read(sv[0], &byte, 1) == 1 && byte == 'D');
+	ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+	ASSERT_EQ(0, send_fd(sv[0], fd));
+	ASSERT_EQ(1, read(sv[0], &byte, 1));
+	ASSERT_EQ('D', byte);
 
-	EXPECT(waitpid(stray_child, &status, 0) == stray_child);
-	stray_child = 0;
-	EXPECT(WIFEXITED(status));
-	if (WEXITSTATUS(status))
-		ksft_print_msg("child failed at step %d\n", WEXITSTATUS(status));
-	EXPECT(WEXITSTATUS(status) == 0);
-	EXPECT(buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ) == 0);
-	EXPECT(all_bytes(p, 0xc3, len));
-	EXPECT(buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ) == 0);
+	ASSERT_EQ(self->child, waitpid(self->child, &status, 0));
+	self->child = 0;
+	ASSERT_TRUE(WIFEXITED(status));
+	ASSERT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("child failed at step %d", WEXITSTATUS(status));
+	ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
+	ASSERT_TRUE(all_bytes(p, 0xc3, len));
+	ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ));
 	munmap(p, len);
 	close(fd);
-	return KSFT_PASS;
 }
 
 /* The exporter name shows in fdinfo and bufinfo while the buffer lives. */
-static int system_buffers_show_their_heap_name(void)
+TEST_F(dma_heap, system_buffers_show_their_heap_name)
 {
 	char path[64], line[256];
 	bool found = false;
 	int fd = alloc_from("system", page_size);
 	FILE *f;
 
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	f = fopen(path, "r");
-	EXPECT(f);
+	ASSERT_NE(NULL, f);
 	while (fgets(line, sizeof(line), f))
 		found |= !strcmp(line, "exp_name:\tsystem\n");
 	fclose(f);
-	EXPECT(found);
+	ASSERT_TRUE(found);
 	close(fd);
-	return KSFT_PASS;
 }
 
 /*
@@ -818,26 +842,27 @@ static int system_buffers_show_their_heap_name(void)
  * memory back. MemFree is compared net of slab growth (freed objects wait
  * in KASAN's quarantine on debug kernels) and within a few MiB for the
  * page allocator's per-CPU lists: leaking even the smallest buffer of
- * each cycle would cost 40 MiB.
+ * each cycle would cost 40 MiB. It takes over 20 s on a KASAN kernel
+ * under TCG, close to the default limit of 30 s per case: it gets 300.
  */
-static int ten_thousand_alloc_free_cycles_return_memory(void)
+TEST_F_TIMEOUT(dma_heap, ten_thousand_alloc_free_cycles_return_memory, 300)
 {
 	const size_t sizes[] = { 4 * KiB, 64 * KiB, 132 * KiB, 8 * KiB };
-	int heap = heap_open("system");
+	int heap = self->system;
 	long free0, slab0, free1, slab1, lost;
 	unsigned int i;
 	double t;
 
-	EXPECT(heap >= 0);
 	free0 = meminfo_kib("MemFree");
 	slab0 = meminfo_kib("Slab");
-	EXPECT(free0 > 0 && slab0 >= 0);
+	ASSERT_LT(0, free0);
+	ASSERT_LE(0, slab0);
 	t = now_s();
 	for (i = 0; i < 10000; i++) {
-		size_t len = i % 1000 ? sizes[i % ARRAY_LEN(sizes)] : MiB;
+		size_t len = i % 1000 ? sizes[i % ARRAY_SIZE(sizes)] : MiB;
 		int fd = heap_alloc(heap, len);
 
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		close(fd);
 	}
 	t = now_s() - t;
@@ -845,37 +870,35 @@ static int ten_thousand_alloc_free_cycles_return_memory(void)
 	free1 = meminfo_kib("MemFree");
 	slab1 = meminfo_kib("Slab");
 	lost = (free0 - free1) - (slab1 - slab0);
-	ksft_print_msg("10000 cycles: %.2f s, MemFree %ld -> %ld KiB\n",
-		       t, free0, free1);
-	ksft_print_msg("Slab %ld -> %ld KiB: %ld KiB unaccounted for\n",
-		       slab0, slab1, lost);
-	EXPECT(lost < 8 * 1024);
-	close(heap);
-	return KSFT_PASS;
+	TH_LOG("10000 cycles: %.2f s, MemFree %ld -> %ld KiB", t, free0, free1);
+	TH_LOG("Slab %ld -> %ld KiB: %ld KiB unaccounted for", slab0, slab1,
+	       lost);
+	ASSERT_GT(8 * 1024, lost);
 }
 
 /*
  * A process killed while it allocates huge buffers leaves nothing behind:
  * an allocation cut short by the fatal signal frees what it had.
  */
-static int killed_allocator_leaks_nothing(void)
+TEST_F(dma_heap, killed_allocator_leaks_nothing)
 {
 	long before = meminfo_kib("MemFree"), after;
 	int status, tries;
 
-	stray_child = fork();
-	EXPECT(stray_child >= 0);
-	if (!stray_child) {
-		int heap = heap_open("system");
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child) {
+		int heap = self->system;
 
 		for (;;)
 			close(heap_alloc(heap, 256 * MiB));
 	}
 	sleep_ms(700);
-	EXPECT(kill(stray_child, SIGKILL) == 0);
-	EXPECT(waitpid(stray_child, &status, 0) == stray_child);
-	stray_child = 0;
-	EXPECT(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	ASSERT_EQ(0, kill(self->child, SIGKILL));
+	ASSERT_EQ(self->child, waitpid(self->child, &status, 0));
+	self->child = 0;
+	ASSERT_TRUE(WIFSIGNALED(status));
+	ASSERT_EQ(SIGKILL, WTERMSIG(status));
 	/* The dead process's last buffer is freed by a deferred fput. */
 	for (tries = 0; tries < 20; tries++) {
 		sleep_ms(100);
@@ -883,9 +906,8 @@ static int killed_allocator_leaks_nothing(void)
 		if (after > before - 16 * 1024)
 			break;
 	}
-	ksft_print_msg("MemFree %ld -> %ld KiB\n", before, after);
-	EXPECT(after > before - 16 * 1024);
-	return KSFT_PASS;
+	TH_LOG("MemFree %ld -> %ld KiB", before, after);
+	ASSERT_LT(before - 16 * 1024, after);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -899,7 +921,7 @@ static int killed_allocator_leaks_nothing(void)
  * is returned. (CmaFree itself may lag behind, as freed pages can sit in
  * the page allocator's per-CPU lists until CMA drains them.)
  */
-static int cma_heap_allocates_from_cma_area(void)
+TEST_F(dma_heap, cma_heap_allocates_from_cma_area)
 {
 	const char *cma = cma_heap();
 	long before, held, total = meminfo_kib("CmaTotal");
@@ -908,16 +930,16 @@ static int cma_heap_allocates_from_cma_area(void)
 	int fd;
 
 	if (!cma)
-		return KSFT_SKIP;
+		SKIP(return, NO_CMA);
 	before = meminfo_kib("CmaFree");
 	fd = alloc_from(cma, 16 * MiB);
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	held = meminfo_kib("CmaFree");
-	ksft_print_msg("heap %s: CmaFree %ld -> %ld KiB\n", cma, before, held);
-	EXPECT(held <= before - 14 * 1024);
+	TH_LOG("heap %s: CmaFree %ld -> %ld KiB", cma, before, held);
+	ASSERT_GE(before - 14 * 1024, held);
 	p = map_all(fd, 16 * MiB);
-	EXPECT(p != MAP_FAILED);
-	EXPECT(all_bytes(p, 0, 16 * MiB));
+	ASSERT_NE(MAP_FAILED, p);
+	ASSERT_TRUE(all_bytes(p, 0, 16 * MiB));
 	memset(p, 0x77, 16 * MiB);
 	munmap(p, 16 * MiB);
 	close(fd);
@@ -925,136 +947,40 @@ static int cma_heap_allocates_from_cma_area(void)
 	rounds = total / (16 * 1024) + 4;
 	for (i = 0; i < rounds; i++) {
 		fd = alloc_from(cma, 16 * MiB);
-		EXPECT(fd >= 0);
+		ASSERT_LE(0, fd);
 		close(fd);
 	}
-	return KSFT_PASS;
 }
 
 /* More than the area holds: -ENOMEM, and the heap still works. */
-static int cma_heap_larger_than_area_enomem(void)
+TEST_F(dma_heap, cma_heap_larger_than_area_enomem)
 {
 	const char *cma = cma_heap();
 	long total = meminfo_kib("CmaTotal");
 	int fd;
 
 	if (!cma)
-		return KSFT_SKIP;
-	EXPECT(fails(alloc_from(cma, (total + 1024) * KiB)) == ENOMEM);
+		SKIP(return, NO_CMA);
+	ASSERT_EQ(ENOMEM, fails(alloc_from(cma, (total + 1024) * KiB)));
 	fd = alloc_from(cma, MiB);
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	close(fd);
-	return KSFT_PASS;
 }
 
 /* CMA buffers are mapped shared only, as 6.12 has it. */
-static int cma_heap_private_mapping_einval(void)
+TEST_F(dma_heap, cma_heap_private_mapping_einval)
 {
 	const char *cma = cma_heap();
 	int fd;
 
 	if (!cma)
-		return KSFT_SKIP;
+		SKIP(return, NO_CMA);
 	fd = alloc_from(cma, page_size);
-	EXPECT(fd >= 0);
-	EXPECT(mmap(NULL, page_size, PROT_READ, MAP_PRIVATE, fd, 0) ==
-	       MAP_FAILED);
-	EXPECT(errno == EINVAL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(MAP_FAILED,
+		  mmap(NULL, page_size, PROT_READ, MAP_PRIVATE, fd, 0));
+	ASSERT_EQ(EINVAL, errno);
 	close(fd);
-	return KSFT_PASS;
 }
 
-/* ---------------------------------------------------------------------- */
-
-struct test_case {
-	const char *name;
-	int (*run)(void);
-};
-
-#define CASE(fn) { #fn, fn }
-
-static const struct test_case cases[] = {
-	CASE(heap_nodes_are_char_devices_in_class),
-	CASE(heap_node_is_not_seekable),
-	CASE(system_heap_alloc_sizes_1_page_to_256_mib),
-	CASE(system_heap_256_mib_mmap_touch),
-	CASE(every_heap_mmap_sync_round_trip),
-	CASE(every_heap_reused_memory_is_zeroed),
-	CASE(every_heap_mmap_at_page_offsets),
-	CASE(every_heap_mmap_stops_at_buffer_end),
-	CASE(every_heap_mmap_matrix_matches_6_12),
-	CASE(alloc_bad_fields_einval),
-	CASE(alloc_reports_fd_and_keeps_len),
-	CASE(alloc_fd_flags_set_mode_and_cloexec),
-	CASE(alloc_bad_pointers_efault_without_fd_leak),
-	CASE(alloc_shorter_struct_accepted),
-	CASE(alloc_longer_struct_accepted),
-	CASE(alloc_unknown_commands_einval),
-	CASE(alloc_without_free_fd_emfile),
-	CASE(buffer_passed_over_unix_socket_to_forked_child),
-	CASE(system_buffers_show_their_heap_name),
-	CASE(ten_thousand_alloc_free_cycles_return_memory),
-	CASE(killed_allocator_leaks_nothing),
-	CASE(cma_heap_allocates_from_cma_area),
-	CASE(cma_heap_larger_than_area_enomem),
-	CASE(cma_heap_private_mapping_einval),
-};
-
-/* Whatever a case left behind: its descriptors and any child. */
-static void clean_up(void)
-{
-	if (stray_child > 0) {
-		kill(stray_child, SIGKILL);
-		waitpid(stray_child, NULL, 0);
-		stray_child = 0;
-	}
-	close_range(3, ~0U, 0);
-}
-
-/* A failed EXPECT() lands here, via longjmp(), with the case abandoned. */
-static int run_case(const struct test_case *c)
-{
-	if (setjmp(case_failed))
-		return KSFT_FAIL;
-	return c->run();
-}
-
-static void find_heaps(void)
-{
-	DIR *dir = opendir(HEAP_DIR);
-	struct dirent *de;
-
-	if (!dir)
-		return;
-	while ((de = readdir(dir)) && nr_heaps < MAX_HEAPS) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(heaps[nr_heaps++], sizeof(heaps[0]), "%s", de->d_name);
-	}
-	closedir(dir);
-}
-
-int main(void)
-{
-	unsigned int i;
-
-	ksft_print_header();
-	page_size = sysconf(_SC_PAGESIZE);
-	find_heaps();
-	if (!have_heap("system"))
-		ksft_exit_skip("no %s/system (CONFIG_DMABUF_HEAPS_SYSTEM?)\n",
-			       HEAP_DIR);
-	for (i = 0; i < nr_heaps; i++)
-		ksft_print_msg("heap: %s\n", heaps[i]);
-	/* output already printed must not be flushed again by children */
-	fflush(stdout);
-
-	ksft_set_plan(ARRAY_LEN(cases));
-	for (i = 0; i < ARRAY_LEN(cases); i++) {
-		int result = run_case(&cases[i]);
-
-		clean_up();
-		ksft_test_result_report(result, "%s\n", cases[i].name);
-	}
-	ksft_finished();
-}
+TEST_HARNESS_MAIN

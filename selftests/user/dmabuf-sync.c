@@ -3,11 +3,12 @@
  * dmabuf-sync: the user space contract of sync_file and sw_sync, as
  * Linux 6.12 defines it.
  *
- * Every case in the table at the bottom prints one TAP line named after
- * the behaviour it checks. Only what upstream 6.12 does is asserted, so the
- * program passes on a stock kernel as well as on a replacement of
- * drivers/dma-buf. Needs CONFIG_SW_SYNC, debugfs at /sys/kernel/debug and
- * root (to open the debugfs files and raise the file limit).
+ * Each case is a test of the sw_sync fixture, named after the behaviour
+ * it checks, and runs in a process of its own with a timeline of its own.
+ * Only what the ABI promises is asserted, so the program passes on any
+ * kernel that keeps it. Needs CONFIG_SW_SYNC, debugfs at /sys/kernel/debug
+ * and root (to open the debugfs files and raise the file limit); without
+ * them every case is skipped.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -17,7 +18,6 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <setjmp.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -37,9 +37,14 @@
 
 #include <linux/sync_file.h>
 
-#include "../kselftest.h"
+/* kselftest_harness.h's SIGALRM handler leaves a parameter unused. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "../kselftest_harness.h"
+#pragma GCC diagnostic pop
 
 #include "sw-sync-abi.h"
+#include "dmabuf-util.h"
 
 struct sw_sync_get_deadline {
 	__u64 deadline_ns;
@@ -65,33 +70,9 @@ static_assert(SYNC_IOC_FILE_INFO == 0xc0383e04, "abi");
 static_assert(SYNC_IOC_SET_DEADLINE == 0x40103e05, "abi");
 
 #define SYNC_INFO_PATH	"/sys/kernel/debug/sync/info"
-#define ARRAY_LEN(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A process a case forked; killed and reaped by the runner if still there. */
-static pid_t stray_child;
-
-/* Where a failed EXPECT() abandons the running case. */
-static jmp_buf case_failed;
-
-#include "dmabuf-util.h"
-
-/* Exit code of a child, or -1 if it did not exit normally. */
-static int reap(pid_t pid)
-{
-	int status;
-
-	if (pid == stray_child)
-		stray_child = 0;
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
-/* Check @cond; if false, report it and fail the current case. */
-#define EXPECT(cond) expect(!!(cond), #cond, __func__, __LINE__)
-
-/* errno of a failed call, 0 for success: EXPECT(fails(ioctl(...)) == X) */
-static int fails(int ret)
+/* errno of a failed call, 0 for success: ASSERT_EQ(X, fails(ioctl(...))) */
+static int fails(long ret)
 {
 	return ret < 0 ? errno : 0;
 }
@@ -99,6 +80,51 @@ static int fails(int ret)
 static int timeline_open(void)
 {
 	return open(SW_SYNC_PATH, O_RDWR);
+}
+
+/*
+ * What every case starts from: a timeline of its own (without one, sw_sync
+ * is missing or we are not root, and the case is skipped), and the slot
+ * for a process the case forks, which the teardown kills should the case
+ * end before it reaped it.
+ */
+FIXTURE(sw_sync) {
+	int tl;
+	pid_t child;
+};
+
+FIXTURE_SETUP(sw_sync)
+{
+	self->child = 0;
+	self->tl = timeline_open();
+	if (self->tl < 0) {
+		int err = errno;
+
+		SKIP(return, "%s: %s (CONFIG_SW_SYNC, debugfs, root?)",
+		     SW_SYNC_PATH, strerror(err));
+	}
+}
+
+FIXTURE_TEARDOWN(sw_sync)
+{
+	if (self->child > 0) {
+		kill(self->child, SIGKILL);
+		waitpid(self->child, NULL, 0);
+	}
+}
+
+/*
+ * Reap the case's child: its exit code, or -1 if it did not exit
+ * normally. The slot is cleared once the child is gone.
+ */
+static int reap(pid_t *child)
+{
+	int status;
+
+	if (waitpid(*child, &status, 0) != *child)
+		return -1;
+	*child = 0;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 static int merge(int a, int b, const char *name)
@@ -222,8 +248,8 @@ static char proc_state(pid_t pid)
 }
 
 /*
- * Fork a child that waits until @parent sleeps (so it is blocked in poll),
- * then advances @tl by @by. Returns the child's pid, or -1.
+ * Fork a child that waits until this process sleeps (so it is blocked in
+ * poll), then advances @tl by @by. Returns the child's pid, or -1.
  */
 static pid_t advance_once_parent_sleeps(int tl, __u32 by)
 {
@@ -232,7 +258,7 @@ static pid_t advance_once_parent_sleeps(int tl, __u32 by)
 	int i;
 
 	if (pid)
-		return stray_child = pid;
+		return pid;
 	for (i = 0; i < 1000 && proc_state(parent) != 'S'; i++)
 		sleep_ms(10);
 	sleep_ms(50);
@@ -242,216 +268,220 @@ static pid_t advance_once_parent_sleeps(int tl, __u32 by)
 /* ---------------------------------------------------------------------- */
 /* sw_sync: timelines and points */
 
-static int timeline_is_named_after_opener_comm(void)
+TEST_F(sw_sync, timeline_is_named_after_opener_comm)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	struct sync_fence_info f = only_fence(fd);
 
-	EXPECT(fd >= 0);
-	EXPECT(f.status == 0);
-	EXPECT(!strcmp(f.obj_name, my_comm()));
-	EXPECT(!strcmp(f.driver_name, "sw_sync"));
-	EXPECT(f.flags == 0);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, f.status);
+	ASSERT_STREQ(my_comm(), f.obj_name);
+	ASSERT_STREQ("sw_sync", f.driver_name);
+	ASSERT_EQ(0u, f.flags);
 }
 
-static int create_fence_returns_cloexec_sync_file(void)
+TEST_F(sw_sync, create_fence_returns_cloexec_sync_file)
 {
 	struct sw_sync_create_fence_data req = { .value = 3, .name = "kept" };
-	int tl = timeline_open();
+	int tl = self->tl;
 
-	EXPECT(ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, &req) == 0);
-	EXPECT(req.fence > 2);
-	EXPECT(is_sync_file(req.fence));
-	EXPECT(cloexec(req.fence));
-	EXPECT(req.value == 3 && !strcmp(req.name, "kept"));
-	return KSFT_PASS;
+	ASSERT_EQ(0, ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, &req));
+	ASSERT_LT(2, req.fence);
+	ASSERT_TRUE(is_sync_file(req.fence));
+	ASSERT_TRUE(cloexec(req.fence));
+	ASSERT_EQ(3u, req.value);
+	ASSERT_STREQ("kept", req.name);
 }
 
-static int create_fence_bad_pointer_efault_without_fd_leak(void)
+TEST_F(sw_sync, create_fence_bad_pointer_efault_without_fd_leak)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int before = next_fd();
 
-	EXPECT(fails(ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, NULL)) == EFAULT);
-	EXPECT(fails(ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, (void *)8)) == EFAULT);
-	EXPECT(next_fd() == before);
-	return KSFT_PASS;
+	ASSERT_EQ(EFAULT, fails(ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, NULL)));
+	ASSERT_EQ(EFAULT,
+		  fails(ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, (void *)8)));
+	ASSERT_EQ(before, next_fd());
 }
 
 /* The copy back fails after the point and its file were made. */
-static int create_fence_readonly_arg_efault_without_leak(void)
+TEST_F(sw_sync, create_fence_readonly_arg_efault_without_leak)
 {
 	struct sw_sync_create_fence_data *req;
 	char line[64];
-	int tl = timeline_open();
+	int tl = self->tl;
 	int before = next_fd();
 	int err;
 
 	req = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT(req != MAP_FAILED);
+	ASSERT_NE(MAP_FAILED, req);
 	req->value = 777001;
-	EXPECT(mprotect(req, 4096, PROT_READ) == 0);
+	ASSERT_EQ(0, mprotect(req, 4096, PROT_READ));
 	err = fails(ioctl(tl, SW_SYNC_IOC_CREATE_FENCE, req));
 	munmap(req, 4096);
-	EXPECT(err == EFAULT);
-	EXPECT(next_fd() == before);
+	ASSERT_EQ(EFAULT, err);
+	ASSERT_EQ(before, next_fd());
 	/* and the point went away with the file */
 	snprintf(line, sizeof(line), "  fence active: %d /", 777001);
-	EXPECT(!info_has(line));
-	return KSFT_PASS;
+	ASSERT_FALSE(info_has(line));
 }
 
-static int point_at_reached_value_is_signaled_at_once(void)
+TEST_F(sw_sync, point_at_reached_value_is_signaled_at_once)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	__u64 t0 = now_ns();
 	int fd = point(tl, 0);
 	struct sync_fence_info f = only_fence(fd);
 
-	EXPECT(fd >= 0);
-	EXPECT(f.status == 1);
-	EXPECT(f.timestamp_ns >= t0 && f.timestamp_ns <= now_ns());
-	EXPECT(file_status(fd) == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, f.status);
+	ASSERT_LE(t0, f.timestamp_ns);
+	ASSERT_GE(now_ns(), f.timestamp_ns);
+	ASSERT_EQ(1, file_status(fd));
 }
 
 /* Values compare modulo 2^32: 2^31 or more ahead counts as passed. */
-static int point_2_31_or_more_ahead_counts_as_passed(void)
+TEST_F(sw_sync, point_2_31_or_more_ahead_counts_as_passed)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int near = point(tl, 0x7fffffff);
 	int far = point(tl, 0x80000000);
 	int last = point(tl, 0xffffffff);
 
-	EXPECT(near >= 0 && far >= 0 && last >= 0);
-	EXPECT(file_status(near) == 0);
-	EXPECT(file_status(far) == 1);
-	EXPECT(file_status(last) == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, near);
+	ASSERT_LE(0, far);
+	ASSERT_LE(0, last);
+	ASSERT_EQ(0, file_status(near));
+	ASSERT_EQ(1, file_status(far));
+	ASSERT_EQ(1, file_status(last));
 }
 
 /* A pending value asked for twice is one fence: deadlines show it. */
-static int same_pending_value_shares_one_fence(void)
+TEST_F(sw_sync, same_pending_value_shares_one_fence)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int a = point(tl, 9);
 	int b = point(tl, 9);
 	__u64 ns = 0;
 
-	EXPECT(a >= 0 && b >= 0 && a != b);
-	EXPECT(set_deadline(a, 123456789) == 0);
-	EXPECT(get_deadline(tl, b, &ns) == 0);
-	EXPECT(ns == 123456789);
-	return KSFT_PASS;
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_NE(b, a);
+	ASSERT_EQ(0, set_deadline(a, 123456789));
+	ASSERT_EQ(0, get_deadline(tl, b, &ns));
+	ASSERT_EQ(123456789ull, ns);
 }
 
-static int inc_signals_points_up_to_counter(void)
+TEST_F(sw_sync, inc_signals_points_up_to_counter)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int one = point(tl, 1), two = point(tl, 2), three = point(tl, 3);
 	__u64 t0, t1;
 	struct sync_fence_info f;
 
-	EXPECT(one >= 0 && two >= 0 && three >= 0);
-	EXPECT(file_status(one) == 0 && only_fence(one).timestamp_ns == 0);
+	ASSERT_LE(0, one);
+	ASSERT_LE(0, two);
+	ASSERT_LE(0, three);
+	ASSERT_EQ(0, file_status(one));
+	ASSERT_EQ(0ull, only_fence(one).timestamp_ns);
 	t0 = now_ns();
-	EXPECT(advance(tl, 2) == 0);
+	ASSERT_EQ(0, advance(tl, 2));
 	t1 = now_ns();
 	f = only_fence(two);
-	EXPECT(f.status == 1);
-	EXPECT(f.timestamp_ns >= t0 && f.timestamp_ns <= t1);
-	EXPECT(file_status(one) == 1);
-	EXPECT(file_status(three) == 0);
-	EXPECT(only_fence(three).timestamp_ns == 0);
-	EXPECT(advance(tl, 1) == 0);
-	EXPECT(file_status(three) == 1);
-	return KSFT_PASS;
+	ASSERT_EQ(1, f.status);
+	ASSERT_LE(t0, f.timestamp_ns);
+	ASSERT_GE(t1, f.timestamp_ns);
+	ASSERT_EQ(1, file_status(one));
+	ASSERT_EQ(0, file_status(three));
+	ASSERT_EQ(0ull, only_fence(three).timestamp_ns);
+	ASSERT_EQ(0, advance(tl, 1));
+	ASSERT_EQ(1, file_status(three));
 }
 
-static int inc_by_zero_signals_nothing(void)
+TEST_F(sw_sync, inc_by_zero_signals_nothing)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 
-	EXPECT(fd >= 0);
-	EXPECT(advance(tl, 0) == 0);
-	EXPECT(file_status(fd) == 0);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, advance(tl, 0));
+	ASSERT_EQ(0, file_status(fd));
 }
 
-static int inc_bad_pointer_efault(void)
+TEST_F(sw_sync, inc_bad_pointer_efault)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 
-	EXPECT(fails(ioctl(tl, SW_SYNC_IOC_INC, NULL)) == EFAULT);
-	return KSFT_PASS;
+	ASSERT_EQ(EFAULT, fails(ioctl(tl, SW_SYNC_IOC_INC, NULL)));
 }
 
 /*
  * 6.12 does not reject increments above INT_MAX: it applies them in
  * INT_MAX-sized steps, so that no point is jumped over.
  */
-static int inc_above_int_max_is_applied_in_steps(void)
+TEST_F(sw_sync, inc_above_int_max_is_applied_in_steps)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int low = point(tl, 1);
 	int high = point(tl, 0x7fffffff);
 	int mid;
 
-	EXPECT(low >= 0 && high >= 0);
-	EXPECT(advance(tl, 0x7fffffff) == 0);	/* counter 0x7fffffff */
-	EXPECT(file_status(high) == 1);
+	ASSERT_LE(0, low);
+	ASSERT_LE(0, high);
+	ASSERT_EQ(0, advance(tl, 0x7fffffff));	/* counter 0x7fffffff */
+	ASSERT_EQ(1, file_status(high));
 	mid = point(tl, 0x80000000);
-	EXPECT(mid >= 0 && file_status(mid) == 0);
-	EXPECT(advance(tl, 0xffffffff) == 0);	/* counter 0x7ffffffe */
-	EXPECT(file_status(mid) == 1);
-	EXPECT(file_status(low) == 1);
+	ASSERT_LE(0, mid);
+	ASSERT_EQ(0, file_status(mid));
+	ASSERT_EQ(0, advance(tl, 0xffffffff));	/* counter 0x7ffffffe */
+	ASSERT_EQ(1, file_status(mid));
+	ASSERT_EQ(1, file_status(low));
 
 	close(tl);
 	tl = timeline_open();
+	ASSERT_LE(0, tl);
 	low = point(tl, 1);
 	mid = point(tl, 0x40000000);
-	EXPECT(low >= 0 && mid >= 0);
-	EXPECT(advance(tl, 0xffffffff) == 0);
-	EXPECT(file_status(low) == 1);
-	EXPECT(file_status(mid) == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, low);
+	ASSERT_LE(0, mid);
+	ASSERT_EQ(0, advance(tl, 0xffffffff));
+	ASSERT_EQ(1, file_status(low));
+	ASSERT_EQ(1, file_status(mid));
 }
 
-static int inc_across_2_32_wraps_around(void)
+TEST_F(sw_sync, inc_across_2_32_wraps_around)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int before, after;
 
-	EXPECT(advance(tl, 0xfffffff0) == 0);
+	ASSERT_EQ(0, advance(tl, 0xfffffff0));
 	before = point(tl, 0xfffffff8);
 	after = point(tl, 8);	/* 24 ahead, past the wrap */
-	EXPECT(before >= 0 && after >= 0);
-	EXPECT(file_status(before) == 0 && file_status(after) == 0);
-	EXPECT(advance(tl, 0x10) == 0);	/* counter 0 */
-	EXPECT(file_status(before) == 1);
-	EXPECT(file_status(after) == 0);
-	EXPECT(advance(tl, 8) == 0);
-	EXPECT(file_status(after) == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, before);
+	ASSERT_LE(0, after);
+	ASSERT_EQ(0, file_status(before));
+	ASSERT_EQ(0, file_status(after));
+	ASSERT_EQ(0, advance(tl, 0x10));	/* counter 0 */
+	ASSERT_EQ(1, file_status(before));
+	ASSERT_EQ(0, file_status(after));
+	ASSERT_EQ(0, advance(tl, 8));
+	ASSERT_EQ(1, file_status(after));
 }
 
-static int timeline_unknown_ioctl_enotty(void)
+TEST_F(sw_sync, timeline_unknown_ioctl_enotty)
 {
 	struct sync_file_info info = { 0 };
 	struct sync_merge_data merge = { .fd2 = -1 };
-	int tl = timeline_open();
+	int tl = self->tl;
 
-	EXPECT(fails(ioctl(tl, _IO(SW_SYNC_IOC_MAGIC, 3))) == ENOTTY);
-	EXPECT(fails(ioctl(tl, _IOWR(SW_SYNC_IOC_MAGIC, 0, __u32), NULL)) ==
-	       ENOTTY);
+	ASSERT_EQ(ENOTTY, fails(ioctl(tl, _IO(SW_SYNC_IOC_MAGIC, 3))));
+	ASSERT_EQ(ENOTTY,
+		  fails(ioctl(tl, _IOWR(SW_SYNC_IOC_MAGIC, 0, __u32), NULL)));
 	/* a timeline is not a sync_file */
-	EXPECT(fails(ioctl(tl, SYNC_IOC_FILE_INFO, &info)) == ENOTTY);
-	EXPECT(fails(ioctl(tl, SYNC_IOC_MERGE, &merge)) == ENOTTY);
-	return KSFT_PASS;
+	ASSERT_EQ(ENOTTY, fails(ioctl(tl, SYNC_IOC_FILE_INFO, &info)));
+	ASSERT_EQ(ENOTTY, fails(ioctl(tl, SYNC_IOC_MERGE, &merge)));
 }
 
 /* A small xorshift: the same shuffles on every run. */
@@ -479,31 +509,29 @@ static void shuffle(__u32 *v, unsigned int n)
 }
 
 /* Points made in random order; random steps complete exactly a prefix. */
-static int inc_signals_exactly_the_reached_points(void)
+TEST_F(sw_sync, inc_signals_exactly_the_reached_points)
 {
 	enum { N = 256 };
 	__u32 values[N];
 	int fds[N + 1];
 	__u32 counter = 0, v;
-	int tl = timeline_open();
+	int tl = self->tl;
 
-	EXPECT(tl >= 0);
 	for (v = 0; v < N; v++)
 		values[v] = v + 1;
 	shuffle(values, N);
 	for (v = 0; v < N; v++) {
 		fds[values[v]] = point(tl, values[v]);
-		EXPECT(fds[values[v]] >= 0);
+		ASSERT_LE(0, fds[values[v]]);
 	}
 	while (counter < N) {
 		__u32 step = 1 + rnd() % 40;
 
-		EXPECT(advance(tl, step) == 0);
+		ASSERT_EQ(0, advance(tl, step));
 		counter += step;
 		for (v = 1; v <= N; v++)
-			EXPECT(file_status(fds[v]) == (v <= counter));
+			ASSERT_EQ(v <= counter, file_status(fds[v]));
 	}
-	return KSFT_PASS;
 }
 
 /*
@@ -514,12 +542,13 @@ static int inc_signals_exactly_the_reached_points(void)
 static __u32 many_values[MANY_POINTS];
 static int many_fds[MANY_POINTS + 1];
 
-static int inc_over_many_points_signals_in_seqno_order(void)
+/* Some 12 s on a KASAN kernel under TCG: a margin over the default 30 s. */
+TEST_F_TIMEOUT(sw_sync, inc_over_many_points_signals_in_seqno_order, 180)
 {
 	unsigned int n = MANY_POINTS, i;
 	__u64 t0, t1, prev = 0;
 	struct rlimit lim;
-	int tl;
+	int tl = self->tl;
 
 	/* one descriptor per point */
 	if (getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur < n + 64) {
@@ -534,211 +563,212 @@ static int inc_over_many_points_signals_in_seqno_order(void)
 		many_values[i] = i + 1;
 	shuffle(many_values, n);
 
-	tl = timeline_open();
-	EXPECT(tl >= 0);
 	t0 = now_ns();
 	for (i = 0; i < n; i++) {
 		many_fds[many_values[i]] = point(tl, many_values[i]);
-		EXPECT(many_fds[many_values[i]] >= 0);
+		ASSERT_LE(0, many_fds[many_values[i]]);
 	}
 	t1 = now_ns();
-	ksft_print_msg("%u points made in %llu ms\n", n,
-		       (unsigned long long)(t1 - t0) / 1000000);
+	TH_LOG("%u points made in %llu ms", n,
+	       (unsigned long long)(t1 - t0) / 1000000);
 
 	t0 = now_ns();
-	EXPECT(advance(tl, n) == 0);
+	ASSERT_EQ(0, advance(tl, n));
 	t1 = now_ns();
-	ksft_print_msg("%u points signalled in %llu ms\n", n,
-		       (unsigned long long)(t1 - t0) / 1000000);
+	TH_LOG("%u points signalled in %llu ms", n,
+	       (unsigned long long)(t1 - t0) / 1000000);
 
 	for (i = 1; i <= n; i++) {
 		struct sync_fence_info f = only_fence(many_fds[i]);
 
-		EXPECT(f.status == 1);
-		EXPECT(f.timestamp_ns >= t0 && f.timestamp_ns <= t1);
-		EXPECT(f.timestamp_ns >= prev);
+		ASSERT_EQ(1, f.status);
+		ASSERT_LE(t0, f.timestamp_ns);
+		ASSERT_GE(t1, f.timestamp_ns);
+		ASSERT_LE(prev, f.timestamp_ns);
 		prev = f.timestamp_ns;
 	}
-	return KSFT_PASS;
 }
 
-static int closing_timeline_signals_pending_with_enoent(void)
+TEST_F(sw_sync, closing_timeline_signals_pending_with_enoent)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int done = point(tl, 1), pending = point(tl, 5);
 	struct sync_fence_info f;
 	__u64 t0;
 	short ev;
 
-	EXPECT(done >= 0 && pending >= 0);
-	EXPECT(advance(tl, 1) == 0);
+	ASSERT_LE(0, done);
+	ASSERT_LE(0, pending);
+	ASSERT_EQ(0, advance(tl, 1));
 	t0 = now_ns();
-	EXPECT(close(tl) == 0);
-	EXPECT(file_status(pending) == -ENOENT);
+	ASSERT_EQ(0, close(tl));
+	ASSERT_EQ(-ENOENT, file_status(pending));
 	f = only_fence(pending);
-	EXPECT(f.status == -ENOENT);
-	EXPECT(f.timestamp_ns >= t0 && f.timestamp_ns <= now_ns());
-	EXPECT(poll_one(pending, 0, &ev) == 1 && ev == POLLIN);
-	EXPECT(file_status(done) == 1);
-	return KSFT_PASS;
+	ASSERT_EQ(-ENOENT, f.status);
+	ASSERT_LE(t0, f.timestamp_ns);
+	ASSERT_GE(now_ns(), f.timestamp_ns);
+	ASSERT_EQ(1, poll_one(pending, 0, &ev));
+	ASSERT_EQ(POLLIN, ev);
+	ASSERT_EQ(1, file_status(done));
 }
 
 /* ---------------------------------------------------------------------- */
 /* deadlines */
 
-static int get_deadline_without_one_set_enoent(void)
+TEST_F(sw_sync, get_deadline_without_one_set_enoent)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	__u64 ns;
 
-	EXPECT(fd >= 0);
-	EXPECT(get_deadline(tl, fd, &ns) == ENOENT);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(ENOENT, get_deadline(tl, fd, &ns));
 }
 
-static int get_deadline_reports_earliest_set(void)
+TEST_F(sw_sync, get_deadline_reports_earliest_set)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	__u64 base = now_ns(), ns = 0;
 
-	EXPECT(fd >= 0);
-	EXPECT(set_deadline(fd, base + 3 * NSEC_PER_SEC) == 0);
-	EXPECT(get_deadline(tl, fd, &ns) == 0 &&
-	       ns == base + 3 * NSEC_PER_SEC);
-	EXPECT(set_deadline(fd, base + 5 * NSEC_PER_SEC) == 0);
-	EXPECT(get_deadline(tl, fd, &ns) == 0 &&
-	       ns == base + 3 * NSEC_PER_SEC);
-	EXPECT(set_deadline(fd, base + NSEC_PER_SEC) == 0);
-	EXPECT(get_deadline(tl, fd, &ns) == 0 && ns == base + NSEC_PER_SEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_deadline(fd, base + 3 * NSEC_PER_SEC));
+	ASSERT_EQ(0, get_deadline(tl, fd, &ns));
+	ASSERT_EQ(base + 3 * NSEC_PER_SEC, ns);
+	ASSERT_EQ(0, set_deadline(fd, base + 5 * NSEC_PER_SEC));
+	ASSERT_EQ(0, get_deadline(tl, fd, &ns));
+	ASSERT_EQ(base + 3 * NSEC_PER_SEC, ns);
+	ASSERT_EQ(0, set_deadline(fd, base + NSEC_PER_SEC));
+	ASSERT_EQ(0, get_deadline(tl, fd, &ns));
+	ASSERT_EQ(base + NSEC_PER_SEC, ns);
 	/* one in the past is kept as it is */
-	EXPECT(set_deadline(fd, 1000) == 0);
-	EXPECT(get_deadline(tl, fd, &ns) == 0 && ns == 1000);
-	return KSFT_PASS;
+	ASSERT_EQ(0, set_deadline(fd, 1000));
+	ASSERT_EQ(0, get_deadline(tl, fd, &ns));
+	ASSERT_EQ(1000ull, ns);
 }
 
-static int get_deadline_works_through_any_timeline(void)
+TEST_F(sw_sync, get_deadline_works_through_any_timeline)
 {
-	int tl = timeline_open(), other = timeline_open();
+	int tl = self->tl, other = timeline_open();
 	int fd = point(tl, 1);
 	__u64 ns = 0;
 
-	EXPECT(fd >= 0 && other >= 0);
-	EXPECT(set_deadline(fd, 42) == 0);
-	EXPECT(get_deadline(other, fd, &ns) == 0 && ns == 42);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, other);
+	ASSERT_EQ(0, set_deadline(fd, 42));
+	ASSERT_EQ(0, get_deadline(other, fd, &ns));
+	ASSERT_EQ(42ull, ns);
 }
 
-static int get_deadline_nonzero_input_einval(void)
+TEST_F(sw_sync, get_deadline_nonzero_input_einval)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	struct sw_sync_get_deadline req = { .fence_fd = fd };
 
-	EXPECT(fd >= 0 && set_deadline(fd, 42) == 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, set_deadline(fd, 42));
 	req.deadline_ns = 1;
-	EXPECT(fails(ioctl(tl, SW_SYNC_GET_DEADLINE, &req)) == EINVAL);
+	ASSERT_EQ(EINVAL, fails(ioctl(tl, SW_SYNC_GET_DEADLINE, &req)));
 	req.deadline_ns = 0;
 	req.pad = 1;
-	EXPECT(fails(ioctl(tl, SW_SYNC_GET_DEADLINE, &req)) == EINVAL);
-	return KSFT_PASS;
+	ASSERT_EQ(EINVAL, fails(ioctl(tl, SW_SYNC_GET_DEADLINE, &req)));
 }
 
-static int get_deadline_of_non_sw_sync_fd_einval(void)
+TEST_F(sw_sync, get_deadline_of_non_sw_sync_fd_einval)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int a = point(tl, 1), b = point(tl2, 1);
 	int merged = merge(a, b, "pair");
 	int file = regular_file();
 	int pipefd[2];
 	__u64 ns;
 
-	EXPECT(merged >= 0 && file >= 0 && pipe(pipefd) == 0);
-	EXPECT(set_deadline(merged, 42) == 0);
-	EXPECT(get_deadline(tl, merged, &ns) == EINVAL);
-	EXPECT(get_deadline(tl, pipefd[0], &ns) == EINVAL);
-	EXPECT(get_deadline(tl, file, &ns) == EINVAL);
-	EXPECT(get_deadline(tl, tl2, &ns) == EINVAL);
-	EXPECT(get_deadline(tl, -1, &ns) == EINVAL);
-	EXPECT(get_deadline(tl, 100000, &ns) == EINVAL);
-	return KSFT_PASS;
+	ASSERT_LE(0, merged);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(0, set_deadline(merged, 42));
+	ASSERT_EQ(EINVAL, get_deadline(tl, merged, &ns));
+	ASSERT_EQ(EINVAL, get_deadline(tl, pipefd[0], &ns));
+	ASSERT_EQ(EINVAL, get_deadline(tl, file, &ns));
+	ASSERT_EQ(EINVAL, get_deadline(tl, tl2, &ns));
+	ASSERT_EQ(EINVAL, get_deadline(tl, -1, &ns));
+	ASSERT_EQ(EINVAL, get_deadline(tl, 100000, &ns));
 }
 
-static int get_deadline_bad_pointer_efault(void)
+TEST_F(sw_sync, get_deadline_bad_pointer_efault)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 
-	EXPECT(fails(ioctl(tl, SW_SYNC_GET_DEADLINE, NULL)) == EFAULT);
-	return KSFT_PASS;
+	ASSERT_EQ(EFAULT, fails(ioctl(tl, SW_SYNC_GET_DEADLINE, NULL)));
 }
 
-static int set_deadline_on_signaled_fence_is_ignored(void)
+TEST_F(sw_sync, set_deadline_on_signaled_fence_is_ignored)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	__u64 ns;
 
-	EXPECT(fd >= 0 && advance(tl, 1) == 0);
-	EXPECT(set_deadline(fd, 42) == 0);
-	EXPECT(get_deadline(tl, fd, &ns) == ENOENT);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, advance(tl, 1));
+	ASSERT_EQ(0, set_deadline(fd, 42));
+	ASSERT_EQ(ENOENT, get_deadline(tl, fd, &ns));
 }
 
-static int set_deadline_on_merged_fence_reaches_members(void)
+TEST_F(sw_sync, set_deadline_on_merged_fence_reaches_members)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int a = point(tl, 1), b = point(tl2, 1);
 	int merged = merge(a, b, "pair");
 	__u64 ns = 0;
 
-	EXPECT(merged >= 0);
-	EXPECT(set_deadline(merged, 4242) == 0);
-	EXPECT(get_deadline(tl, a, &ns) == 0 && ns == 4242);
-	EXPECT(get_deadline(tl, b, &ns) == 0 && ns == 4242);
-	return KSFT_PASS;
+	ASSERT_LE(0, merged);
+	ASSERT_EQ(0, set_deadline(merged, 4242));
+	ASSERT_EQ(0, get_deadline(tl, a, &ns));
+	ASSERT_EQ(4242ull, ns);
+	ASSERT_EQ(0, get_deadline(tl, b, &ns));
+	ASSERT_EQ(4242ull, ns);
 }
 
-static int set_deadline_bad_input(void)
+TEST_F(sw_sync, set_deadline_bad_input)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	struct sync_set_deadline req = { .deadline_ns = 1, .pad = 1 };
 
-	EXPECT(fd >= 0);
-	EXPECT(fails(ioctl(fd, SYNC_IOC_SET_DEADLINE, &req)) == EINVAL);
-	EXPECT(fails(ioctl(fd, SYNC_IOC_SET_DEADLINE, NULL)) == EFAULT);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EINVAL, fails(ioctl(fd, SYNC_IOC_SET_DEADLINE, &req)));
+	ASSERT_EQ(EFAULT, fails(ioctl(fd, SYNC_IOC_SET_DEADLINE, NULL)));
 }
 
 /* ---------------------------------------------------------------------- */
 /* SYNC_IOC_FILE_INFO */
 
-static int file_info_count_query_reports_name_and_count(void)
+TEST_F(sw_sync, file_info_count_query_reports_name_and_count)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 5);
 	struct sync_file_info info;
 	char prefix[64];
 	size_t len;
 
-	EXPECT(fd >= 0);
-	EXPECT(file_info(fd, &info, NULL, 0) == 0);
-	EXPECT(info.num_fences == 1);
-	EXPECT(info.status == 0);
-	EXPECT(info.flags == 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, file_info(fd, &info, NULL, 0));
+	ASSERT_EQ(1u, info.num_fences);
+	ASSERT_EQ(0, info.status);
+	ASSERT_EQ(0u, info.flags);
 	/* "driver-timeline" then the fence context, "-", the seqno */
 	snprintf(prefix, sizeof(prefix), "sw_sync-%s", my_comm());
-	EXPECT(!strncmp(info.name, prefix, strlen(prefix)));
+	ASSERT_FALSE(strncmp(info.name, prefix, strlen(prefix)));
 	len = strlen(info.name);
-	EXPECT(len > 2 && !strcmp(info.name + len - 2, "-5"));
-	return KSFT_PASS;
+	ASSERT_LT(2u, len);
+	ASSERT_STREQ("-5", info.name + len - 2);
 }
 
 /* Ask for the count, then fetch that many entries. */
-static int file_info_two_calls_fill_every_fence(void)
+TEST_F(sw_sync, file_info_two_calls_fill_every_fence)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int a = point(tl, 1), b = point(tl2, 2);
 	int merged = merge(a, b, "two-calls");
 	struct sync_fence_info fences[2];
@@ -746,89 +776,87 @@ static int file_info_two_calls_fill_every_fence(void)
 	__u64 t0, t1;
 	unsigned int i;
 
-	EXPECT(merged >= 0);
-	EXPECT(file_info(merged, &info, NULL, 0) == 0);
-	EXPECT(info.num_fences == 2 && info.status == 0);
-	EXPECT(!strcmp(info.name, "two-calls"));
+	ASSERT_LE(0, merged);
+	ASSERT_EQ(0, file_info(merged, &info, NULL, 0));
+	ASSERT_EQ(2u, info.num_fences);
+	ASSERT_EQ(0, info.status);
+	ASSERT_STREQ("two-calls", info.name);
 
 	memset(fences, 0xa5, sizeof(fences));
-	EXPECT(file_info(merged, &info, fences, info.num_fences) == 0);
-	EXPECT(info.num_fences == 2 && info.status == 0);
+	ASSERT_EQ(0, file_info(merged, &info, fences, info.num_fences));
+	ASSERT_EQ(2u, info.num_fences);
+	ASSERT_EQ(0, info.status);
 	for (i = 0; i < 2; i++) {
-		EXPECT(!strcmp(fences[i].obj_name, my_comm()));
-		EXPECT(!strcmp(fences[i].driver_name, "sw_sync"));
-		EXPECT(fences[i].status == 0);
-		EXPECT(fences[i].flags == 0);
-		EXPECT(fences[i].timestamp_ns == 0);
+		ASSERT_STREQ(my_comm(), fences[i].obj_name);
+		ASSERT_STREQ("sw_sync", fences[i].driver_name);
+		ASSERT_EQ(0, fences[i].status);
+		ASSERT_EQ(0u, fences[i].flags);
+		ASSERT_EQ(0ull, fences[i].timestamp_ns);
 	}
 
 	t0 = now_ns();
-	EXPECT(advance(tl, 1) == 0 && advance(tl2, 2) == 0);
+	ASSERT_EQ(0, advance(tl, 1));
+	ASSERT_EQ(0, advance(tl2, 2));
 	t1 = now_ns();
-	EXPECT(file_info(merged, &info, fences, 2) == 0);
-	EXPECT(info.status == 1);
+	ASSERT_EQ(0, file_info(merged, &info, fences, 2));
+	ASSERT_EQ(1, info.status);
 	for (i = 0; i < 2; i++) {
-		EXPECT(fences[i].status == 1);
-		EXPECT(fences[i].timestamp_ns >= t0 &&
-		       fences[i].timestamp_ns <= t1);
+		ASSERT_EQ(1, fences[i].status);
+		ASSERT_LE(t0, fences[i].timestamp_ns);
+		ASSERT_GE(t1, fences[i].timestamp_ns);
 	}
-	return KSFT_PASS;
 }
 
-static int file_info_bigger_buffer_reports_real_count(void)
+TEST_F(sw_sync, file_info_bigger_buffer_reports_real_count)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	struct sync_fence_info fences[8];
 	struct sync_file_info info;
 
-	EXPECT(fd >= 0);
-	EXPECT(file_info(fd, &info, fences, 8) == 0);
-	EXPECT(info.num_fences == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, file_info(fd, &info, fences, 8));
+	ASSERT_EQ(1u, info.num_fences);
 }
 
-static int file_info_short_buffer_einval(void)
+TEST_F(sw_sync, file_info_short_buffer_einval)
 {
-	int t1 = timeline_open(), t2 = timeline_open(), t3 = timeline_open();
+	int t1 = self->tl, t2 = timeline_open(), t3 = timeline_open();
 	int ab = merge(point(t1, 1), point(t2, 1), "ab");
 	int abc = merge(ab, point(t3, 1), "abc");
 	struct sync_fence_info fences[3];
 	struct sync_file_info info;
 
-	EXPECT(abc >= 0);
-	EXPECT(file_count(abc) == 3);
-	EXPECT(fails(file_info(abc, &info, fences, 2)) == EINVAL);
-	EXPECT(fails(file_info(abc, &info, fences, 1)) == EINVAL);
-	EXPECT(file_info(abc, &info, fences, 3) == 0);
-	return KSFT_PASS;
+	ASSERT_LE(0, abc);
+	ASSERT_EQ(3, file_count(abc));
+	ASSERT_EQ(EINVAL, fails(file_info(abc, &info, fences, 2)));
+	ASSERT_EQ(EINVAL, fails(file_info(abc, &info, fences, 1)));
+	ASSERT_EQ(0, file_info(abc, &info, fences, 3));
 }
 
-static int file_info_nonzero_flags_or_pad_einval(void)
+TEST_F(sw_sync, file_info_nonzero_flags_or_pad_einval)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	struct sync_file_info info = { .flags = 1 };
 
-	EXPECT(fd >= 0);
-	EXPECT(fails(ioctl(fd, SYNC_IOC_FILE_INFO, &info)) == EINVAL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EINVAL, fails(ioctl(fd, SYNC_IOC_FILE_INFO, &info)));
 	memset(&info, 0, sizeof(info));
 	info.pad = 1;
-	EXPECT(fails(ioctl(fd, SYNC_IOC_FILE_INFO, &info)) == EINVAL);
-	return KSFT_PASS;
+	ASSERT_EQ(EINVAL, fails(ioctl(fd, SYNC_IOC_FILE_INFO, &info)));
 }
 
-static int file_info_bad_pointers_efault(void)
+TEST_F(sw_sync, file_info_bad_pointers_efault)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	struct sync_file_info info;
 
-	EXPECT(fd >= 0);
-	EXPECT(fails(ioctl(fd, SYNC_IOC_FILE_INFO, NULL)) == EFAULT);
-	EXPECT(fails(file_info(fd, &info, NULL, 1)) == EFAULT);
-	EXPECT(fails(file_info(fd, &info, (void *)8, 1)) == EFAULT);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EFAULT, fails(ioctl(fd, SYNC_IOC_FILE_INFO, NULL)));
+	ASSERT_EQ(EFAULT, fails(file_info(fd, &info, NULL, 1)));
+	ASSERT_EQ(EFAULT, fails(file_info(fd, &info, (void *)8, 1)));
 }
 
 /*
@@ -837,359 +865,359 @@ static int file_info_bad_pointers_efault(void)
  * member states in order instead: the first member at or below zero sets
  * it. Members are ordered by fence context, i.e. by timeline age.
  */
-static int file_info_status_of_errored_merge(void)
+TEST_F(sw_sync, file_info_status_of_errored_merge)
 {
-	int older = timeline_open(), newer = timeline_open();
+	int older = self->tl, newer = timeline_open();
 	int a = point(older, 1), b = point(newer, 1);
 	int merged = merge(a, b, "err");
 	struct sync_fence_info fences[2];
 	struct sync_file_info info;
 
-	EXPECT(merged >= 0);
-	EXPECT(close(older) == 0);
-	EXPECT(file_status(merged) == 0);
-	EXPECT(file_info(merged, &info, fences, 2) == 0);
-	EXPECT(fences[0].status == -ENOENT && fences[1].status == 0);
-	EXPECT(info.status == -ENOENT);
-	return KSFT_PASS;
+	ASSERT_LE(0, merged);
+	ASSERT_EQ(0, close(older));
+	ASSERT_EQ(0, file_status(merged));
+	ASSERT_EQ(0, file_info(merged, &info, fences, 2));
+	ASSERT_EQ(-ENOENT, fences[0].status);
+	ASSERT_EQ(0, fences[1].status);
+	ASSERT_EQ(-ENOENT, info.status);
 }
 
 /* ---------------------------------------------------------------------- */
 /* SYNC_IOC_MERGE */
 
-static int merge_returns_named_cloexec_sync_file(void)
+TEST_F(sw_sync, merge_returns_named_cloexec_sync_file)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int a = point(tl, 1), b = point(tl2, 1);
 	struct sync_merge_data req = { .name = "joined", .fd2 = b };
 	struct sync_file_info info;
 
-	EXPECT(a >= 0 && b >= 0);
-	EXPECT(ioctl(a, SYNC_IOC_MERGE, &req) == 0);
-	EXPECT(req.fence > 2 && req.fence != a && req.fence != b);
-	EXPECT(is_sync_file(req.fence));
-	EXPECT(cloexec(req.fence));
-	EXPECT(file_info(req.fence, &info, NULL, 0) == 0);
-	EXPECT(!strcmp(info.name, "joined") && info.num_fences == 2);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, ioctl(a, SYNC_IOC_MERGE, &req));
+	ASSERT_LT(2, req.fence);
+	ASSERT_NE(a, req.fence);
+	ASSERT_NE(b, req.fence);
+	ASSERT_TRUE(is_sync_file(req.fence));
+	ASSERT_TRUE(cloexec(req.fence));
+	ASSERT_EQ(0, file_info(req.fence, &info, NULL, 0));
+	ASSERT_STREQ("joined", info.name);
+	ASSERT_EQ(2u, info.num_fences);
 	/* the inputs stay valid on their own */
-	EXPECT(file_count(a) == 1 && file_count(b) == 1);
-	return KSFT_PASS;
+	ASSERT_EQ(1, file_count(a));
+	ASSERT_EQ(1, file_count(b));
 }
 
-static int merge_name_is_truncated_to_31_chars(void)
+TEST_F(sw_sync, merge_name_is_truncated_to_31_chars)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int a = point(tl, 1);
 	struct sync_merge_data req = { .fd2 = a };
 	struct sync_file_info info;
 
 	memset(req.name, 'x', sizeof(req.name));
-	EXPECT(ioctl(a, SYNC_IOC_MERGE, &req) == 0);
-	EXPECT(file_info(req.fence, &info, NULL, 0) == 0);
-	EXPECT(strlen(info.name) == 31);
-	return KSFT_PASS;
+	ASSERT_EQ(0, ioctl(a, SYNC_IOC_MERGE, &req));
+	ASSERT_EQ(0, file_info(req.fence, &info, NULL, 0));
+	ASSERT_EQ(31u, strlen(info.name));
 }
 
-static int merge_nonzero_flags_or_pad_einval(void)
+TEST_F(sw_sync, merge_nonzero_flags_or_pad_einval)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int a = point(tl, 1);
 	struct sync_merge_data req = { .fd2 = a, .flags = 1 };
 	int before = next_fd();
 
-	EXPECT(fails(ioctl(a, SYNC_IOC_MERGE, &req)) == EINVAL);
+	ASSERT_EQ(EINVAL, fails(ioctl(a, SYNC_IOC_MERGE, &req)));
 	req.flags = 0;
 	req.pad = 1;
-	EXPECT(fails(ioctl(a, SYNC_IOC_MERGE, &req)) == EINVAL);
-	EXPECT(next_fd() == before);
-	return KSFT_PASS;
+	ASSERT_EQ(EINVAL, fails(ioctl(a, SYNC_IOC_MERGE, &req)));
+	ASSERT_EQ(before, next_fd());
 }
 
-static int merge_with_non_sync_file_enoent(void)
+TEST_F(sw_sync, merge_with_non_sync_file_enoent)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int a = point(tl, 1);
 	int file = regular_file();
 	int before, pipefd[2];
 
-	EXPECT(a >= 0 && file >= 0 && pipe(pipefd) == 0);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, pipe(pipefd));
 	before = next_fd();
-	EXPECT(merge(a, pipefd[0], "m") < 0 && errno == ENOENT);
-	EXPECT(merge(a, file, "m") < 0 && errno == ENOENT);
-	EXPECT(merge(a, tl, "m") < 0 && errno == ENOENT);
-	EXPECT(merge(a, -1, "m") < 0 && errno == ENOENT);
-	EXPECT(merge(a, 100000, "m") < 0 && errno == ENOENT);
-	EXPECT(next_fd() == before);
-	return KSFT_PASS;
+	ASSERT_EQ(ENOENT, fails(merge(a, pipefd[0], "m")));
+	ASSERT_EQ(ENOENT, fails(merge(a, file, "m")));
+	ASSERT_EQ(ENOENT, fails(merge(a, tl, "m")));
+	ASSERT_EQ(ENOENT, fails(merge(a, -1, "m")));
+	ASSERT_EQ(ENOENT, fails(merge(a, 100000, "m")));
+	ASSERT_EQ(before, next_fd());
 }
 
-static int merge_bad_pointer_efault_without_fd_leak(void)
+TEST_F(sw_sync, merge_bad_pointer_efault_without_fd_leak)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int a = point(tl, 1);
 	struct sync_merge_data *req;
 	int before = next_fd(), err;
 
-	EXPECT(fails(ioctl(a, SYNC_IOC_MERGE, NULL)) == EFAULT);
-	EXPECT(next_fd() == before);
+	ASSERT_EQ(EFAULT, fails(ioctl(a, SYNC_IOC_MERGE, NULL)));
+	ASSERT_EQ(before, next_fd());
 
 	/* readable but not writable: fails copying the result back */
 	req = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	EXPECT(req != MAP_FAILED);
+	ASSERT_NE(MAP_FAILED, req);
 	req->fd2 = a;
-	EXPECT(mprotect(req, 4096, PROT_READ) == 0);
+	ASSERT_EQ(0, mprotect(req, 4096, PROT_READ));
 	err = fails(ioctl(a, SYNC_IOC_MERGE, req));
 	munmap(req, 4096);
-	EXPECT(err == EFAULT);
-	EXPECT(next_fd() == before);
-	return KSFT_PASS;
+	ASSERT_EQ(EFAULT, err);
+	ASSERT_EQ(before, next_fd());
 }
 
-static int merge_same_timeline_keeps_later_point(void)
+TEST_F(sw_sync, merge_same_timeline_keeps_later_point)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int early = point(tl, 5), late = point(tl, 10);
 	int m1 = merge(early, late, "el"), m2 = merge(late, early, "le");
 
-	EXPECT(m1 >= 0 && m2 >= 0);
-	EXPECT(file_count(m1) == 1 && file_count(m2) == 1);
-	EXPECT(advance(tl, 5) == 0);
-	EXPECT(file_status(early) == 1);
-	EXPECT(file_status(m1) == 0 && file_status(m2) == 0);
-	EXPECT(advance(tl, 5) == 0);
-	EXPECT(file_status(m1) == 1 && file_status(m2) == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, m1);
+	ASSERT_LE(0, m2);
+	ASSERT_EQ(1, file_count(m1));
+	ASSERT_EQ(1, file_count(m2));
+	ASSERT_EQ(0, advance(tl, 5));
+	ASSERT_EQ(1, file_status(early));
+	ASSERT_EQ(0, file_status(m1));
+	ASSERT_EQ(0, file_status(m2));
+	ASSERT_EQ(0, advance(tl, 5));
+	ASSERT_EQ(1, file_status(m1));
+	ASSERT_EQ(1, file_status(m2));
 }
 
-static int merge_with_itself_is_one_fence(void)
+TEST_F(sw_sync, merge_with_itself_is_one_fence)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int a = point(tl, 1);
 	int m = merge(a, a, "self");
 
-	EXPECT(m >= 0);
-	EXPECT(file_count(m) == 1);
-	return KSFT_PASS;
+	ASSERT_LE(0, m);
+	ASSERT_EQ(1, file_count(m));
 }
 
 /* Merging merged files gives a flat set, one fence per timeline. */
-static int merge_of_merges_flattens(void)
+TEST_F(sw_sync, merge_of_merges_flattens)
 {
-	int ta = timeline_open(), tb = timeline_open(), tc = timeline_open();
+	int ta = self->tl, tb = timeline_open(), tc = timeline_open();
 	int m1 = merge(point(ta, 1), point(tb, 1), "ab");
 	int m2 = merge(point(tb, 2), point(tc, 1), "bc");
 	int all = merge(m1, m2, "abc");
 	struct sync_fence_info fences[3];
 	struct sync_file_info info;
 
-	EXPECT(all >= 0);
-	EXPECT(file_info(all, &info, fences, 3) == 0);
-	EXPECT(info.num_fences == 3);
+	ASSERT_LE(0, all);
+	ASSERT_EQ(0, file_info(all, &info, fences, 3));
+	ASSERT_EQ(3u, info.num_fences);
 	/* the later point of tb is the one kept */
-	EXPECT(advance(ta, 1) == 0 && advance(tc, 1) == 0);
-	EXPECT(advance(tb, 1) == 0);
-	EXPECT(file_status(m1) == 1);
-	EXPECT(file_status(all) == 0);
-	EXPECT(advance(tb, 1) == 0);
-	EXPECT(file_status(all) == 1);
-	return KSFT_PASS;
+	ASSERT_EQ(0, advance(ta, 1));
+	ASSERT_EQ(0, advance(tc, 1));
+	ASSERT_EQ(0, advance(tb, 1));
+	ASSERT_EQ(1, file_status(m1));
+	ASSERT_EQ(0, file_status(all));
+	ASSERT_EQ(0, advance(tb, 1));
+	ASSERT_EQ(1, file_status(all));
 }
 
-static int merge_leaves_out_signaled_fences(void)
+TEST_F(sw_sync, merge_leaves_out_signaled_fences)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int done = point(tl, 0), pending = point(tl2, 1);
 	int m = merge(done, pending, "m");
 
-	EXPECT(m >= 0);
-	EXPECT(file_count(m) == 1);
-	EXPECT(file_status(m) == 0);
-	return KSFT_PASS;
+	ASSERT_LE(0, m);
+	ASSERT_EQ(1, file_count(m));
+	ASSERT_EQ(0, file_status(m));
 }
 
 /* Nothing pending: a signalled stub with the latest completion time. */
-static int merge_of_signaled_fences_is_stub_with_latest_time(void)
+TEST_F(sw_sync, merge_of_signaled_fences_is_stub_with_latest_time)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int a = point(tl, 1), b = point(tl2, 1);
 	struct sync_fence_info f;
 	__u64 latest;
 	int m;
 
-	EXPECT(a >= 0 && b >= 0);
-	EXPECT(advance(tl2, 1) == 0);
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	ASSERT_EQ(0, advance(tl2, 1));
 	sleep_ms(2);
-	EXPECT(advance(tl, 1) == 0);
+	ASSERT_EQ(0, advance(tl, 1));
 	latest = only_fence(a).timestamp_ns;
-	EXPECT(latest > only_fence(b).timestamp_ns);
+	ASSERT_GT(latest, only_fence(b).timestamp_ns);
 	m = merge(b, a, "stub");
-	EXPECT(m >= 0);
+	ASSERT_LE(0, m);
 	f = only_fence(m);
-	EXPECT(f.status == 1);
-	EXPECT(!strcmp(f.driver_name, "stub") && !strcmp(f.obj_name, "stub"));
-	EXPECT(f.timestamp_ns == latest);
-	return KSFT_PASS;
+	ASSERT_EQ(1, f.status);
+	ASSERT_STREQ("stub", f.driver_name);
+	ASSERT_STREQ("stub", f.obj_name);
+	ASSERT_EQ(latest, f.timestamp_ns);
 }
 
-static int merged_fence_signals_when_all_members_have(void)
+TEST_F(sw_sync, merged_fence_signals_when_all_members_have)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int m = merge(point(tl, 1), point(tl2, 1), "both");
 	short ev;
 
-	EXPECT(m >= 0);
-	EXPECT(poll_one(m, 0, &ev) == 0);
-	EXPECT(advance(tl, 1) == 0);
-	EXPECT(file_status(m) == 0 && poll_one(m, 0, &ev) == 0);
-	EXPECT(advance(tl2, 1) == 0);
-	EXPECT(file_status(m) == 1);
-	EXPECT(poll_one(m, 0, &ev) == 1 && ev == POLLIN);
-	return KSFT_PASS;
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, poll_one(m, 0, &ev));
+	ASSERT_EQ(0, advance(tl, 1));
+	ASSERT_EQ(0, file_status(m));
+	ASSERT_EQ(0, poll_one(m, 0, &ev));
+	ASSERT_EQ(0, advance(tl2, 1));
+	ASSERT_EQ(1, file_status(m));
+	ASSERT_EQ(1, poll_one(m, 0, &ev));
+	ASSERT_EQ(POLLIN, ev);
 }
 
 /* ---------------------------------------------------------------------- */
 /* the sync_file as a file */
 
-static int sync_file_unknown_ioctl_enotty(void)
+TEST_F(sw_sync, sync_file_unknown_ioctl_enotty)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	__u32 one = 1;
 
-	EXPECT(fd >= 0);
+	ASSERT_LE(0, fd);
 	/* 0 to 2 were the pre-mainline numbers, never reused */
-	EXPECT(fails(ioctl(fd, _IOWR(SYNC_IOC_MAGIC, 0, __u32), &one)) ==
-	       ENOTTY);
-	EXPECT(fails(ioctl(fd, _IOWR(SYNC_IOC_MAGIC, 2, __u32), &one)) ==
-	       ENOTTY);
-	EXPECT(fails(ioctl(fd, _IOWR(SYNC_IOC_MAGIC, 6, __u64), &one)) ==
-	       ENOTTY);
+	ASSERT_EQ(ENOTTY,
+		  fails(ioctl(fd, _IOWR(SYNC_IOC_MAGIC, 0, __u32), &one)));
+	ASSERT_EQ(ENOTTY,
+		  fails(ioctl(fd, _IOWR(SYNC_IOC_MAGIC, 2, __u32), &one)));
+	ASSERT_EQ(ENOTTY,
+		  fails(ioctl(fd, _IOWR(SYNC_IOC_MAGIC, 6, __u64), &one)));
 	/* timeline ioctls do not apply to fences */
-	EXPECT(fails(ioctl(fd, SW_SYNC_IOC_INC, &one)) == ENOTTY);
-	EXPECT(file_status(fd) == 0);
-	return KSFT_PASS;
+	ASSERT_EQ(ENOTTY, fails(ioctl(fd, SW_SYNC_IOC_INC, &one)));
+	ASSERT_EQ(0, file_status(fd));
 }
 
-static int sync_file_ioctls_on_other_files_enotty(void)
+TEST_F(sw_sync, sync_file_ioctls_on_other_files_enotty)
 {
 	struct sync_file_info info = { 0 };
 	int file = regular_file();
 	int pipefd[2];
 
-	EXPECT(file >= 0 && pipe(pipefd) == 0);
-	EXPECT(fails(ioctl(pipefd[0], SYNC_IOC_FILE_INFO, &info)) == ENOTTY);
-	EXPECT(fails(ioctl(file, SYNC_IOC_FILE_INFO, &info)) == ENOTTY);
-	return KSFT_PASS;
+	ASSERT_LE(0, file);
+	ASSERT_EQ(0, pipe(pipefd));
+	ASSERT_EQ(ENOTTY, fails(ioctl(pipefd[0], SYNC_IOC_FILE_INFO, &info)));
+	ASSERT_EQ(ENOTTY, fails(ioctl(file, SYNC_IOC_FILE_INFO, &info)));
 }
 
-static int sync_file_proc_link_is_anon_inode(void)
+TEST_F(sw_sync, sync_file_proc_link_is_anon_inode)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 
-	EXPECT(fd >= 0 && is_sync_file(fd));
-	EXPECT(!is_sync_file(tl));
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_TRUE(is_sync_file(fd));
+	ASSERT_FALSE(is_sync_file(tl));
 }
 
 /* No read, write, llseek or mmap in 6.12's file_operations. */
-static int sync_file_read_einval(void)
+TEST_F(sw_sync, sync_file_read_einval)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 0);
 	char c;
 
-	EXPECT(fd >= 0);
-	EXPECT((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDONLY);
-	EXPECT(fails(read(fd, &c, 1)) == EINVAL);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(O_RDONLY, (fcntl(fd, F_GETFL) & O_ACCMODE));
+	ASSERT_EQ(EINVAL, fails(read(fd, &c, 1)));
 }
 
-static int sync_file_write_ebadf(void)
+TEST_F(sw_sync, sync_file_write_ebadf)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 0);
 
-	EXPECT(fd >= 0);
-	EXPECT(fails(write(fd, "x", 1)) == EBADF);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(EBADF, fails(write(fd, "x", 1)));
 }
 
-static int sync_file_lseek_espipe(void)
+TEST_F(sw_sync, sync_file_lseek_espipe)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 0);
 
-	EXPECT(fd >= 0);
-	EXPECT(lseek(fd, 0, SEEK_SET) < 0 && errno == ESPIPE);
-	EXPECT(lseek(fd, 0, SEEK_CUR) < 0 && errno == ESPIPE);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(ESPIPE, fails(lseek(fd, 0, SEEK_SET)));
+	ASSERT_EQ(ESPIPE, fails(lseek(fd, 0, SEEK_CUR)));
 }
 
-static int sync_file_mmap_enodev(void)
+TEST_F(sw_sync, sync_file_mmap_enodev)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 0);
 
-	EXPECT(fd >= 0);
-	EXPECT(mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0) == MAP_FAILED);
-	EXPECT(errno == ENODEV);
-	return KSFT_PASS;
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0));
+	ASSERT_EQ(ENODEV, errno);
 }
 
 /* ---------------------------------------------------------------------- */
 /* poll, and fences crossing process boundaries */
 
-static int poll_without_waiting(void)
+TEST_F(sw_sync, poll_without_waiting)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	short ev;
 
-	EXPECT(fd >= 0);
-	EXPECT(poll_one(fd, 0, &ev) == 0 && ev == 0);
-	EXPECT(advance(tl, 1) == 0);
-	EXPECT(poll_one(fd, 0, &ev) == 1 && ev == POLLIN);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, poll_one(fd, 0, &ev));
+	ASSERT_EQ(0, ev);
+	ASSERT_EQ(0, advance(tl, 1));
+	ASSERT_EQ(1, poll_one(fd, 0, &ev));
+	ASSERT_EQ(POLLIN, ev);
 	/* and again, once the callback has been used up */
-	EXPECT(poll_one(fd, 0, &ev) == 1 && ev == POLLIN);
-	return KSFT_PASS;
+	ASSERT_EQ(1, poll_one(fd, 0, &ev));
+	ASSERT_EQ(POLLIN, ev);
 }
 
-static int blocking_poll_woken_by_inc_in_other_process(void)
+TEST_F(sw_sync, blocking_poll_woken_by_inc_in_other_process)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
-	pid_t child;
 	short ev;
 	int ret;
 
-	EXPECT(fd >= 0);
-	child = advance_once_parent_sleeps(tl, 1);
-	EXPECT(child > 0);
+	ASSERT_LE(0, fd);
+	self->child = advance_once_parent_sleeps(tl, 1);
+	ASSERT_LT(0, self->child);
 	ret = poll_one(fd, 20000, &ev);
-	EXPECT(reap(child) == 0);
-	EXPECT(ret == 1 && ev == POLLIN);
-	EXPECT(file_status(fd) == 1);
-	return KSFT_PASS;
+	ASSERT_EQ(0, reap(&self->child));
+	ASSERT_EQ(1, ret);
+	ASSERT_EQ(POLLIN, ev);
+	ASSERT_EQ(1, file_status(fd));
 }
 
-static int blocking_poll_on_merged_fence_woken(void)
+TEST_F(sw_sync, blocking_poll_on_merged_fence_woken)
 {
-	int tl = timeline_open(), tl2 = timeline_open();
+	int tl = self->tl, tl2 = timeline_open();
 	int m = merge(point(tl, 1), point(tl2, 1), "pm");
-	pid_t child;
 	short ev;
 	int ret;
 
-	EXPECT(m >= 0);
-	EXPECT(advance(tl, 1) == 0);
-	child = advance_once_parent_sleeps(tl2, 1);
-	EXPECT(child > 0);
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, advance(tl, 1));
+	self->child = advance_once_parent_sleeps(tl2, 1);
+	ASSERT_LT(0, self->child);
 	ret = poll_one(m, 20000, &ev);
-	EXPECT(reap(child) == 0);
-	EXPECT(ret == 1 && ev == POLLIN);
-	return KSFT_PASS;
+	ASSERT_EQ(0, reap(&self->child));
+	ASSERT_EQ(1, ret);
+	ASSERT_EQ(POLLIN, ev);
 }
 
 /* Child side: exit code says which step went wrong. */
@@ -1215,89 +1243,87 @@ static int receive_and_wait(int sock, const char *name)
 	return 0;
 }
 
-static int fence_passed_over_unix_socket_works_in_receiver(void)
+TEST_F(sw_sync, fence_passed_over_unix_socket_works_in_receiver)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd = point(tl, 1);
 	int m = merge(fd, fd, "passed");
 	int sv[2];
-	pid_t pid;
 	char c;
 
-	EXPECT(m >= 0);
-	EXPECT(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
-	pid = fork();
-	EXPECT(pid >= 0);
-	if (!pid)
+	ASSERT_LE(0, m);
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, sv));
+	self->child = fork();
+	ASSERT_LE(0, self->child);
+	if (!self->child)
 		_exit(receive_and_wait(sv[1], "passed"));
-	stray_child = pid;
-	EXPECT(send_fd(sv[0], m) == 0);
+	ASSERT_EQ(0, send_fd(sv[0], m));
 	/* only the receiver's copy keeps the file alive now */
 	close(m);
 	close(fd);
-	EXPECT(read(sv[0], &c, 1) == 1 && c == 'R');
+	ASSERT_EQ(1, read(sv[0], &c, 1));
+	ASSERT_EQ('R', c);
 	sleep_ms(50);
-	EXPECT(advance(tl, 1) == 0);
-	EXPECT(reap(pid) == 0);
-	return KSFT_PASS;
+	ASSERT_EQ(0, advance(tl, 1));
+	ASSERT_EQ(0, reap(&self->child));
 }
 
 /* ---------------------------------------------------------------------- */
 /* /sys/kernel/debug/sync/info */
 
-static int info_lists_timeline_with_pending_points(void)
+TEST_F(sw_sync, info_lists_timeline_with_pending_points)
 {
-	int tl = timeline_open();
+	static const char fences[] = "\nfences:\n--------------\n";
+	int tl = self->tl;
 	int fd, fd2;
 	char want[128];
 	char *info;
 
-	EXPECT(advance(tl, 424242) == 0);
+	ASSERT_EQ(0, advance(tl, 424242));
 	fd = point(tl, 424250);
 	fd2 = point(tl, 424245);
-	EXPECT(fd >= 0 && fd2 >= 0);
+	ASSERT_LE(0, fd);
+	ASSERT_LE(0, fd2);
 	info = read_info();
-	EXPECT(info);
-	EXPECT(!strncmp(info, "objs:\n--------------\n", 21));
+	ASSERT_NE(NULL, info);
+	ASSERT_EQ(0, strncmp(info, "objs:\n--------------\n", 21));
 	/* points in seqno order, whatever the order they were made in */
 	snprintf(want, sizeof(want),
 		 "\n%s: 424242\n  fence active: 424245 / 424242\n"
 		 "  fence active: 424250 / 424242\n\n", my_comm());
-	EXPECT(strstr(info, want));
+	ASSERT_NE(NULL, strstr(info, want));
 	/* 6.12 never registers sync_files, so that section stays empty */
-	EXPECT(strstr(info, "\nfences:\n--------------\n"));
-	EXPECT(!strcmp(strstr(info, "\nfences:\n--------------\n"),
-		       "\nfences:\n--------------\n"));
+	ASSERT_NE(NULL, strstr(info, fences));
+	ASSERT_STREQ(fences, strstr(info, fences));
 	free(info);
-	return KSFT_PASS;
 }
 
-static int info_shows_errored_points_of_closed_timeline(void)
+TEST_F(sw_sync, info_shows_errored_points_of_closed_timeline)
 {
-	int tl = timeline_open();
+	int tl = self->tl;
 	int fd;
 	char want[128];
 	char *info, *at;
 
-	EXPECT(advance(tl, 434343) == 0);
+	ASSERT_EQ(0, advance(tl, 434343));
 	fd = point(tl, 434350);
-	EXPECT(fd >= 0);
-	EXPECT(close(tl) == 0);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, close(tl));
 
 	info = read_info();
-	EXPECT(info);
+	ASSERT_NE(NULL, info);
 	snprintf(want, sizeof(want), "\n%s: 434343\n  fence error@", my_comm());
 	at = strstr(info, want);
-	EXPECT(at);
+	ASSERT_NE(NULL, at);
 	at = strchr(at + strlen(want), ':');
-	EXPECT(at && !strncmp(at, ": 434350 / 434343\n", 18));
+	ASSERT_NE(NULL, at);
+	ASSERT_EQ(0, strncmp(at, ": 434350 / 434343\n", 18));
 	free(info);
 
 	/* the timeline goes away with its last point */
-	EXPECT(close(fd) == 0);
+	ASSERT_EQ(0, close(fd));
 	snprintf(want, sizeof(want), "\n%s: 434343\n", my_comm());
-	EXPECT(!info_has(want));
-	return KSFT_PASS;
+	ASSERT_FALSE(info_has(want));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1316,7 +1342,7 @@ static const char *tracefs(void)
 	char path[128];
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_LEN(dirs); i++) {
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
 		snprintf(path, sizeof(path), "%s/%s/format", dirs[i],
 			 EVENT_DIR);
 		if (i == 0 && access(path, R_OK))
@@ -1346,164 +1372,53 @@ static char *trace_read(const char *file)
 }
 
 /* The record layout and the printed line are what trace tools parse. */
-static int trace_event_format(void)
+TEST_F(sw_sync, trace_event_format)
 {
 	char *fmt;
 
 	if (!tracefs())
-		return KSFT_SKIP;
+		SKIP(return, "no %s in tracefs", EVENT_DIR);
 	fmt = trace_read(EVENT_DIR "/format");
-	EXPECT(fmt);
-	EXPECT(strstr(fmt, "name: sync_timeline\n"));
-	EXPECT(strstr(fmt, "\tfield:__data_loc char[] name;\toffset:8;\tsize:4;"));
-	EXPECT(strstr(fmt, "\tfield:u32 value;\toffset:12;\tsize:4;\tsigned:0;"));
-	EXPECT(strstr(fmt, "print fmt: \"name=%s value=%d\", __get_str(name), REC->value\n"));
+	ASSERT_NE(NULL, fmt);
+	ASSERT_NE(NULL, strstr(fmt, "name: sync_timeline\n"));
+	ASSERT_NE(NULL, strstr(fmt,
+			       "\tfield:__data_loc char[] name;\toffset:8;\tsize:4;"));
+	ASSERT_NE(NULL, strstr(fmt,
+			       "\tfield:u32 value;\toffset:12;\tsize:4;\tsigned:0;"));
+	ASSERT_NE(NULL, strstr(fmt,
+			       "print fmt: \"name=%s value=%d\", __get_str(name), REC->value\n"));
 	free(fmt);
-	return KSFT_PASS;
 }
 
 /*
  * One record per step of the counter, with the value before the step: a
  * step larger than INT_MAX shows up as several.
  */
-static int trace_event_per_counter_step(void)
+TEST_F(sw_sync, trace_event_per_counter_step)
 {
 	static const char * const values[] = { "0", "5", "-2147483644", "3" };
 	char want[64], *trace, *at;
 	unsigned int i;
-	int tl;
+	int tl = self->tl;
 
 	if (!tracefs())
-		return KSFT_SKIP;
-	EXPECT(trace_write("trace", ""));
-	EXPECT(trace_write(EVENT_DIR "/enable", "1"));
-	tl = timeline_open();
-	EXPECT(advance(tl, 5) == 0);
-	EXPECT(advance(tl, 0xffffffff) == 0);
-	EXPECT(trace_write(EVENT_DIR "/enable", "0"));
+		SKIP(return, "no %s in tracefs", EVENT_DIR);
+	ASSERT_TRUE(trace_write("trace", ""));
+	ASSERT_TRUE(trace_write(EVENT_DIR "/enable", "1"));
+	ASSERT_EQ(0, advance(tl, 5));
+	ASSERT_EQ(0, advance(tl, 0xffffffff));
+	ASSERT_TRUE(trace_write(EVENT_DIR "/enable", "0"));
 	trace = trace_read("trace");
-	EXPECT(trace);
+	ASSERT_NE(NULL, trace);
 	at = trace;
-	for (i = 0; i < ARRAY_LEN(values); i++) {
+	for (i = 0; i < ARRAY_SIZE(values); i++) {
 		snprintf(want, sizeof(want), "sync_timeline: name=%s value=%s\n",
 			 my_comm(), values[i]);
 		at = strstr(at, want);
-		EXPECT(at);
+		ASSERT_NE(NULL, at);
 		at += strlen(want);
 	}
 	free(trace);
-	return KSFT_PASS;
 }
 
-/* ---------------------------------------------------------------------- */
-
-struct test_case {
-	const char *name;
-	int (*run)(void);
-};
-
-#define CASE(fn) { #fn, fn }
-
-static const struct test_case cases[] = {
-	CASE(timeline_is_named_after_opener_comm),
-	CASE(create_fence_returns_cloexec_sync_file),
-	CASE(create_fence_bad_pointer_efault_without_fd_leak),
-	CASE(create_fence_readonly_arg_efault_without_leak),
-	CASE(point_at_reached_value_is_signaled_at_once),
-	CASE(point_2_31_or_more_ahead_counts_as_passed),
-	CASE(same_pending_value_shares_one_fence),
-	CASE(inc_signals_points_up_to_counter),
-	CASE(inc_by_zero_signals_nothing),
-	CASE(inc_bad_pointer_efault),
-	CASE(inc_above_int_max_is_applied_in_steps),
-	CASE(inc_across_2_32_wraps_around),
-	CASE(timeline_unknown_ioctl_enotty),
-	CASE(inc_signals_exactly_the_reached_points),
-	CASE(inc_over_many_points_signals_in_seqno_order),
-	CASE(closing_timeline_signals_pending_with_enoent),
-	CASE(get_deadline_without_one_set_enoent),
-	CASE(get_deadline_reports_earliest_set),
-	CASE(get_deadline_works_through_any_timeline),
-	CASE(get_deadline_nonzero_input_einval),
-	CASE(get_deadline_of_non_sw_sync_fd_einval),
-	CASE(get_deadline_bad_pointer_efault),
-	CASE(set_deadline_on_signaled_fence_is_ignored),
-	CASE(set_deadline_on_merged_fence_reaches_members),
-	CASE(set_deadline_bad_input),
-	CASE(file_info_count_query_reports_name_and_count),
-	CASE(file_info_two_calls_fill_every_fence),
-	CASE(file_info_bigger_buffer_reports_real_count),
-	CASE(file_info_short_buffer_einval),
-	CASE(file_info_nonzero_flags_or_pad_einval),
-	CASE(file_info_bad_pointers_efault),
-	CASE(file_info_status_of_errored_merge),
-	CASE(merge_returns_named_cloexec_sync_file),
-	CASE(merge_name_is_truncated_to_31_chars),
-	CASE(merge_nonzero_flags_or_pad_einval),
-	CASE(merge_with_non_sync_file_enoent),
-	CASE(merge_bad_pointer_efault_without_fd_leak),
-	CASE(merge_same_timeline_keeps_later_point),
-	CASE(merge_with_itself_is_one_fence),
-	CASE(merge_of_merges_flattens),
-	CASE(merge_leaves_out_signaled_fences),
-	CASE(merge_of_signaled_fences_is_stub_with_latest_time),
-	CASE(merged_fence_signals_when_all_members_have),
-	CASE(sync_file_unknown_ioctl_enotty),
-	CASE(sync_file_ioctls_on_other_files_enotty),
-	CASE(sync_file_proc_link_is_anon_inode),
-	CASE(sync_file_read_einval),
-	CASE(sync_file_write_ebadf),
-	CASE(sync_file_lseek_espipe),
-	CASE(sync_file_mmap_enodev),
-	CASE(poll_without_waiting),
-	CASE(blocking_poll_woken_by_inc_in_other_process),
-	CASE(blocking_poll_on_merged_fence_woken),
-	CASE(fence_passed_over_unix_socket_works_in_receiver),
-	CASE(info_lists_timeline_with_pending_points),
-	CASE(info_shows_errored_points_of_closed_timeline),
-	CASE(trace_event_format),
-	CASE(trace_event_per_counter_step),
-};
-
-/* Whatever a case left behind: its descriptors and any child. */
-static void clean_up(void)
-{
-	if (stray_child > 0) {
-		kill(stray_child, SIGKILL);
-		waitpid(stray_child, NULL, 0);
-		stray_child = 0;
-	}
-	close_range(3, ~0U, 0);
-}
-
-/* A failed EXPECT() lands here, via longjmp(), with the case abandoned. */
-static int run_case(const struct test_case *c)
-{
-	if (setjmp(case_failed))
-		return KSFT_FAIL;
-	return c->run();
-}
-
-int main(void)
-{
-	unsigned int i;
-	int tl;
-
-	ksft_print_header();
-	tl = timeline_open();
-	if (tl < 0)
-		ksft_exit_skip("cannot open %s: %s (CONFIG_SW_SYNC, debugfs, root?)\n",
-			       SW_SYNC_PATH, strerror(errno));
-	close(tl);
-	/* output already printed must not be flushed again by children */
-	fflush(stdout);
-
-	ksft_set_plan(ARRAY_LEN(cases));
-	for (i = 0; i < ARRAY_LEN(cases); i++) {
-		int result = run_case(&cases[i]);
-
-		clean_up();
-		ksft_test_result_report(result, "%s\n", cases[i].name);
-	}
-	ksft_finished();
-}
+TEST_HARNESS_MAIN

@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by our dma-buf kselftests: kselftest result plumbing,
- * fd bookkeeping, sw_sync timelines and sync_file queries, and the CPU
- * access bracket of a dma-buf. A test includes it after its own
- * case_failed jump buffer, which expect() abandons a failed case through.
+ * Helpers shared by our dma-buf kselftests: fd bookkeeping, sw_sync
+ * timelines and sync_file queries, the CPU access bracket of a dma-buf,
+ * descriptor passing and the mmap() matrix. None of them fails a case on
+ * its own: each returns what it found, for the case to assert on. A test
+ * includes this after the libc headers it uses and kselftest_harness.h.
+ * mmap_matrix() reports through ksft_print_msg(), on stdout, which is not
+ * flushed when a case's process ends in _exit(): a case that calls it
+ * flushes stdout before it ends.
  */
 #ifndef DMABUF_UTIL_H
 #define DMABUF_UTIL_H
@@ -18,15 +22,6 @@
 #include "sw-sync-abi.h"
 
 #define NSEC_PER_SEC	1000000000ull
-
-static inline void expect(bool ok, const char *what, const char *func, int line)
-{
-	if (ok)
-		return;
-	ksft_print_msg("%s:%d: expected %s (errno %d: %s)\n",
-		       func, line, what, errno, strerror(errno));
-	longjmp(case_failed, 1);
-}
 
 static inline __u64 now_ns(void)
 {
