@@ -56,7 +56,7 @@
 #include <uapi/linux/dma-buf.h>
 
 #include "dmabuf-kunit.h"
-#include "dma-buf-test-exporter-ioctl.h"
+#include "dmabuf-test-exporter.h"
 #include "dma-buf-test-exporter.h"
 
 /* ------------------------------------------------------------------ */

@@ -41,7 +41,7 @@
 #include <linux/vmalloc.h>
 
 #include "dma-buf-test-exporter.h"
-#include "dma-buf-test-exporter-ioctl.h"
+#include "dmabuf-test-exporter.h"
 
 #define IMPORTER_NAME		"dma_buf_test_importer"
 #define CONTROL_NAME		"dma_buf_test_exporter"

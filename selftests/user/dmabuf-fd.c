@@ -6,7 +6,7 @@
  * lifetime of the descriptor across dup, fork and SCM_RIGHTS.
  *
  * Buffers come from the test exporter's debugfs control file (see
- * dma-buf-test-exporter-ioctl.h), fences from sw_sync. Every case in the
+ * dmabuf-test-exporter.h), fences from sw_sync. Every case in the
  * table at the bottom prints one TAP line named after the behaviour it
  * checks. Only what upstream 6.12 does is asserted, so the program passes
  * on a stock kernel as well as on a replacement of drivers/dma-buf. Needs
@@ -43,7 +43,7 @@
 #include <linux/dma-buf.h>
 #include <linux/sync_file.h>
 
-#include "dma-buf-test-exporter-ioctl.h"
+#include "dmabuf-test-exporter.h"
 #include "../kselftest.h"
 
 #include "sw-sync-abi.h"

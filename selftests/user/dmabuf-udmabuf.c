@@ -44,7 +44,7 @@
 #include <linux/magic.h>
 #include <linux/udmabuf.h>
 
-#include "dma-buf-test-exporter-ioctl.h"
+#include "dmabuf-test-exporter.h"
 #include "../kselftest.h"
 
 /* The ABI as 6.12 has it, the same on 32-bit and 64-bit architectures. */
