@@ -113,6 +113,11 @@ make_stock_tests() {
 	rsync -rc --delete --exclude=/Makefile --exclude=/user/ \
 		"${ours_only[@]/#/--exclude=/}" "$REPO/selftests/" "$dir/selftests/"
 	rsync -rc --delete --exclude=/user/ "$REPO/bench/" "$dir/bench/"
+	# The test exporter's control-file header, where ours has it (its
+	# Makefile's include path names that directory).
+	mkdir -p "$STOCK_TESTS/tools/testing/selftests/dmabuf"
+	rsync -c "$REPO/selftests/user/dmabuf-test-ctl.h" \
+		"$STOCK_TESTS/tools/testing/selftests/dmabuf/"
 	rsync -c "$REPO/.kunitconfig" "$dir/.kunitconfig"
 	without_lines_naming "$dir/selftests/Makefile" "$REPO/selftests/Makefile" \
 		"${ours_only[@]/%.c/.o}"

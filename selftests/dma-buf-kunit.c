@@ -42,7 +42,6 @@
 #include <linux/sched.h>
 
 #include "dmabuf-kunit.h"
-#include "dma-buf-test-exporter-ioctl.h"
 #include "dma-buf-test-exporter.h"
 #include "dma-buf-core-kunit.h"
 

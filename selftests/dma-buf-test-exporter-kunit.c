@@ -26,7 +26,7 @@
 #include <linux/uaccess.h>
 
 #include "dma-buf-core-kunit.h"
-#include "dma-buf-test-exporter-ioctl.h"
+#include "dmabuf-test-ctl.h"
 
 /* ------------------------------------------------------------------ */
 /* Private mappings                                                    */

@@ -2,7 +2,7 @@
 /*
  * The test exporter: a pretend device driver that exports zeroed system
  * pages as dma-bufs, for the KUnit suites (dma-buf-test-exporter.h) and,
- * through a debugfs control file (dma-buf-test-exporter-ioctl.h), for the
+ * through a debugfs control file (dmabuf-test-ctl.h), for the
  * userspace kselftests.
  *
  * It uses only the core's exported interface, nothing of its internals,
@@ -42,7 +42,7 @@
 #include <linux/vmalloc.h>
 
 #include "dma-buf-test-exporter.h"
-#include "dma-buf-test-exporter-ioctl.h"
+#include "dmabuf-test-ctl.h"
 
 #define IMPORTER_NAME		"dma_buf_test_importer"
 #define CONTROL_NAME		"dma_buf_test_exporter"

@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * The test exporter's control file, shared by the kernel side
- * (selftests/dma-buf-test-exporter.c) and the userspace kselftests. It is
- * a test-only interface in debugfs, not ABI: it exists so that userspace
- * tests of the dma-buf fd have a buffer to work on, on our kernel and on
- * upstream's alike.
+ * The control file of the test exporter module (dma-buf-test-exporter.c
+ * under drivers/dma-buf/selftests/), for the kselftests of this directory
+ * and for the module itself, which includes this header from here.
+ *
+ * This is a test-only interface, not UAPI: it lives in debugfs, exists
+ * only in kernels built with the test exporter, and may change with the
+ * tests. Nothing outside these tests may rely on it. It gives userspace
+ * tests of the dma-buf fd a buffer to work on, on any kernel the module
+ * builds for.
  *
  * Open DMABUF_TEST_EXPORTER_PATH and issue the ioctls on that fd. An
  * attachment made through DMABUF_TEST_IOCTL_ATTACH lives until the
  * control fd that made it is closed.
  */
-#ifndef _DMA_BUF_TEST_EXPORTER_IOCTL_H_
-#define _DMA_BUF_TEST_EXPORTER_IOCTL_H_
+#ifndef DMABUF_TEST_EXPORTER_H
+#define DMABUF_TEST_EXPORTER_H
 
 #include <linux/ioctl.h>
 #include <linux/types.h>
@@ -76,4 +80,4 @@ struct dmabuf_test_attach {
 #define DMABUF_TEST_IOCTL_ATTACH \
 	_IOW(DMABUF_TEST_IOCTL_BASE, 0x41, struct dmabuf_test_attach)
 
-#endif /* _DMA_BUF_TEST_EXPORTER_IOCTL_H_ */
+#endif /* DMABUF_TEST_EXPORTER_H */
