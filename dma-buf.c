@@ -677,7 +677,7 @@ struct dma_buf_attachment *dma_buf_dynamic_attach(struct dma_buf *dmabuf, struct
 	attach->dev = dev;
 	INIT_LIST_HEAD(&attach->node);
 	attach->sgt = NULL;
-	attach->dir = DMA_BIDIRECTIONAL;	/* zero, as 6.12 leaves it */
+	attach->dir = DMA_BIDIRECTIONAL;	/* 0, as in a zeroed attachment */
 	attach->peer2peer = dynamic && importer_ops->allow_peer2peer;
 	attach->importer_ops = importer_ops;
 	attach->importer_priv = importer_priv;

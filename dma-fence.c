@@ -608,10 +608,11 @@ EXPORT_SYMBOL(dma_fence_signal);
  * that marked the fence signalled itself and still returned true (i915
  * does, and then runs the list from its own irq work).
  *
- * The enable bit goes up (with a fully ordered RMW, every time, as in
- * 6.12) before the signalled bit is looked at; lock-free readers of the
- * enable bit, such as dma_fence_array's poll, rely on the hook not having
- * run yet while it is clear.
+ * The enable bit goes up before the signalled bit is looked at, with a
+ * fully ordered RMW on every call, even when it is set already, so that
+ * each caller's test of the signalled bit is ordered after its own earlier
+ * stores. Lock-free readers of the enable bit, such as dma_fence_array's
+ * poll, rely on the hook not having run yet while it is clear.
  */
 static bool dma_fence_arm_signaling(struct dma_fence *fence)
 {
@@ -921,9 +922,9 @@ signed long dma_fence_wait_timeout(struct dma_fence *fence, bool intr,
 	 * run in the same order, in the same context and under the same lock,
 	 * and the merged section is simply the interleaving in which nobody
 	 * else took the lock in between. The one thing that would differ is
-	 * the context of the wait_start tracepoint, which 6.12 fires between
-	 * the two sections; while it is enabled, the two-step path above
-	 * keeps it there.
+	 * the context of the wait_start tracepoint, whose probes expect to run
+	 * without the lock, between the two sections; while it is enabled,
+	 * the two-step path above keeps it there.
 	 */
 	spin_lock_irqsave(fence->lock, flags);
 	dma_fence_arm_signaling(fence);

@@ -8,12 +8,12 @@
  * DMA_HEAP_IOCTL_ALLOC asks the heap for a new dma-buf, which comes back as
  * a file descriptor.
  *
- * Heaps are never removed (6.12 offers no way to), so a registered
- * &struct dma_heap lives as long as the kernel and an open file may point
- * at it without holding a reference. Registration is serialised by one
- * mutex, which also makes the name check and the publication of the
- * device a single step: a duplicate is refused before anything becomes
- * visible, so no half-registered node ever appears.
+ * Heaps are never removed (the interface offers no way to), so a
+ * registered &struct dma_heap lives as long as the kernel and an open
+ * file may point at it without holding a reference. Registration is
+ * serialised by one mutex, which also makes the name check and the
+ * publication of the device a single step: a duplicate is refused before
+ * anything becomes visible, so no half-registered node ever appears.
  */
 
 #include <kunit/visibility.h>
@@ -83,11 +83,11 @@ static int dma_heap_open(struct inode *inode, struct file *file)
 }
 
 /*
- * The checks 6.12 applies to a request before the heap sees it. Returns
- * the length rounded up to whole pages, or 0 when the request is invalid:
- * a length that is zero, or that does not fit an unsigned long once
- * rounded, is refused like any unknown flag. @req itself is left as it
- * was, so that user space gets its own length back.
+ * The checks a request passes before the heap sees it. Returns the length
+ * rounded up to whole pages, or 0 when the request is invalid: a length
+ * that is zero, or that does not fit an unsigned long once rounded, is
+ * refused like any unknown flag. @req itself is left as it was, so that
+ * user space gets its own length back.
  */
 static unsigned long
 dma_heap_check_request(const struct dma_heap_allocation_data *req)
@@ -138,7 +138,7 @@ static struct dma_buf *dma_heap_allocate(struct dma_heap *heap,
  * readable) and written back unchanged. Only the directions @cmd names are
  * copied: without _IOC_WRITE nothing is read, so the all-zero request is
  * refused; without _IOC_READ the new descriptor is installed but not
- * reported. This is how 6.12 treats every size and direction.
+ * reported. ABI: userspace sees this for every size and direction.
  */
 static long dma_heap_ioctl_alloc(struct file *file, unsigned int cmd,
 				 void __user *uarg)
@@ -187,10 +187,9 @@ static long dma_heap_ioctl(struct file *file, unsigned int cmd,
 			   unsigned long arg)
 {
 	/*
-	 * Another driver's command is not ours: -ENOTTY, where 6.12 only
-	 * looks at the number. Past that, 6.12's rules: a number beyond
-	 * the table is -EINVAL, number 0 is the allocation whatever its
-	 * size and direction.
+	 * Another driver's command is not ours: -ENOTTY. ABI: userspace
+	 * sees -EINVAL for a number of ours beyond the table, and number 0
+	 * is the allocation whatever its size and direction.
 	 */
 	if (_IOC_TYPE(cmd) != DMA_HEAP_IOC_MAGIC)
 		return -ENOTTY;
@@ -262,7 +261,7 @@ static int dma_heap_publish(struct dma_heap *heap)
 	minor = ida_alloc_max(&dma_heap_minor_ida, DMA_HEAP_MINORS - 1,
 			      GFP_KERNEL);
 	if (minor < 0) {
-		/* 6.12 reports a full region as -EBUSY. */
+		/* A full region is -EBUSY, as dma_heap_add() documents. */
 		return minor == -ENOSPC ? -EBUSY : minor;
 	}
 	heap->devt = MKDEV(MAJOR(dma_heap_base), minor);
@@ -298,9 +297,8 @@ free_minor:
  *
  * Return: the new heap, or an ERR_PTR(): -EINVAL for a missing or empty
  * name or a missing &dma_heap_ops.allocate, -EEXIST when a heap of that
- * name exists already (as 6.12, whose device creation fails that way),
- * -EBUSY when all device minors are taken, -ENOMEM, or the error of the
- * character or class device.
+ * name exists already, -EBUSY when all device minors are taken, -ENOMEM,
+ * or the error of the character or class device.
  */
 struct dma_heap *dma_heap_add(const struct dma_heap_export_info *exp_info)
 {

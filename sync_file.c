@@ -48,7 +48,7 @@ static struct sync_file *sync_file_wrap(struct dma_fence *fence,
 	init_waitqueue_head(&sf->wq);
 	INIT_LIST_HEAD(&sf->cb.node);
 
-	/* Read-only, like 6.12: user space can poll and ioctl, not write. */
+	/* ABI: userspace sees a read-only file; it can poll and ioctl. */
 	file = anon_inode_getfile("sync_file", &sync_file_fops, sf, 0);
 	if (IS_ERR(file)) {
 		kfree(sf);
@@ -147,7 +147,7 @@ char *sync_file_get_name(struct sync_file *sync_file, char *buf, int len)
 		return buf;
 	}
 
-	/* The seqno is printed signed, exactly as 6.12 reports it. */
+	/* ABI: userspace sees the seqno printed as a signed number. */
 	snprintf(buf, len, "%s-%s%llu-%lld",
 		 fence->ops->get_driver_name(fence),
 		 fence->ops->get_timeline_name(fence),
@@ -240,7 +240,7 @@ static long sync_file_ioctl_merge(struct sync_file *sf, void __user *uarg)
 	if (IS_ERR(fence))
 		return PTR_ERR(fence);
 
-	/* User space need not terminate the name; 6.12 cuts the last byte. */
+	/* ABI: userspace sees the last byte cut; it need not end the name. */
 	data.name[sizeof(data.name) - 1] = '\0';
 	merged = sync_file_wrap(fence, data.name);
 	if (!merged) {

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The in-kernel half of "make bench": micro-benchmarks of the DMA-BUF
- * subsystem's hot paths, written against the public 6.12 API only so
- * that one source measures our implementation and upstream's alike.
+ * subsystem's hot paths, written against the public interface only so
+ * that one source measures any implementation of it alike.
  */
 #ifndef DMA_BUF_BENCH_H
 #define DMA_BUF_BENCH_H

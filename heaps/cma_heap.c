@@ -4,13 +4,13 @@
  * Memory Allocator.
  *
  * One heap serves the default CMA area (cma=, CMA_SIZE_* or a
- * reserved-memory node with linux,cma-default), named after the area as
- * 6.12 names it: "reserved" for an area from the command line or Kconfig,
- * the node name for one from the device tree. As in Linux 6.19, every
- * other reusable "shared-dma-pool" reserved-memory region that became a
- * CMA area gets a heap of its own, named after its full node name (say
- * "framebuffer@80000000"), so that user space can allocate from memory
- * set aside for a purpose.
+ * reserved-memory node with linux,cma-default), named after the area.
+ * ABI: userspace sees "reserved" for an area from the command line or
+ * Kconfig, the node name for one from the device tree. Every other
+ * reusable "shared-dma-pool" reserved-memory region that became a CMA area
+ * gets a heap of its own, named after its full node name (say
+ * "framebuffer@80000000"), so that user space can allocate from memory set
+ * aside for a purpose.
  *
  * A buffer is one run of pages, so it is described by its first page and
  * its length: no page array is kept. User mappings are filled page by
@@ -163,7 +163,7 @@ cma_heap_map_dma_buf(struct dma_buf_attachment *attachment,
 	struct cma_heap_buffer *buf = attachment->dmabuf->priv;
 	struct cma_heap_attachment *a = attachment->priv;
 
-	/* 6.12 reports any mapping failure of this heap as -ENOMEM. */
+	/* Importers see any mapping failure of this heap as -ENOMEM. */
 	if (dma_map_sgtable(a->dev, &a->table, dir, 0))
 		return ERR_PTR(-ENOMEM);
 
