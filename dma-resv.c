@@ -70,8 +70,8 @@
  *     store-release. Readers load count with a load-acquire before they
  *     read any slot. The pair guarantees that a reader which sees the new
  *     count also sees the new slot; with a plain store a reader could see
- *     the count first and load a stale (even NULL) slot, which is the bug
- *     fixed for CVE-2025-38095.
+ *     the count first, load the slot's old contents (even NULL) and use a
+ *     fence that was never put there.
  *
  * I5. A slot that readers may already see is overwritten with a
  *     store-release, so that everything the writer did to the incoming
@@ -95,9 +95,10 @@
  *     same context, the new class is not higher than the old one, and the
  *     new fence is the same or completes later according to
  *     dma_fence_is_later(), which honours 32 bit wraparound and
- *     &dma_fence_ops.use_64bit_seqno. Replacing on context alone let an
- *     older fence hide a newer one (CVE-2022-49935). The entry of a fence
- *     that has already signalled may be reused for any new fence.
+ *     &dma_fence_ops.use_64bit_seqno. Replacing on context alone would let
+ *     an older fence hide a newer one, so that waiters could go ahead
+ *     before the newer operation finished. The entry of a fence that has
+ *     already signalled may be reused for any new fence.
  *
  * Unlocked walks remember which list they started on, and how many slots
  * it had then. Whenever the list pointer no longer matches, the walk starts

@@ -228,9 +228,10 @@ static int cma_heap_end_cpu_access(struct dma_buf *dmabuf,
 /*
  * A user touched a page of the mapping that is not there yet. The page
  * offset counts from the start of the buffer and must name one of its
- * pages: offset == pagecount is already past the end (the off-by-one of
- * CVE-2024-46852). The core refuses mappings that reach past the buffer
- * and the VMA cannot grow, so this is a last line of defence.
+ * pages: offset == pagecount is already past the end, and letting it
+ * through would map the page after the buffer. The core refuses mappings
+ * that reach past the buffer and the VMA cannot grow, so this is a last
+ * line of defence.
  */
 static vm_fault_t cma_heap_fault(struct vm_fault *vmf)
 {
