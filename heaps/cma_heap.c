@@ -15,24 +15,22 @@
  * A buffer is one run of pages, so it is described by its first page and
  * its length: no page array is kept. User mappings are filled page by
  * page from the fault handler; kernel mappings and scatterlists are built
- * from the run when asked for. The buffer's mutex guards the attachment
- * list, the mapped flags and the kernel mapping, and nests inside the
- * dma-buf's reservation lock.
+ * from the run when asked for. Attachments, their DMA mappings, the CPU
+ * access brackets and the kernel mapping are the heap helpers'
+ * (heap-helpers.h), which the system heap shares.
  */
 
 #include <linux/cma.h>
+#include <linux/container_of.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
 #include <linux/dma-map-ops.h>
-#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/highmem.h>
 #include <linux/init.h>
-#include <linux/iosys-map.h>
-#include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
+#include <linux/module.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/scatterlist.h>
@@ -40,6 +38,8 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+
+#include "heap-helpers.h"
 
 /**
  * struct cma_heap - a heap and the CMA area it allocates from
@@ -53,51 +53,32 @@ struct cma_heap {
 
 /**
  * struct cma_heap_buffer - one buffer of a CMA heap
+ * @hb: attachments, size and kernel mapping; &dma_buf.priv points here
  * @heap: the heap it came from, to give the pages back to its area
- * @lock: guards @attachments, their mapped flags, @vmap_count and @vaddr
- * @attachments: every &struct cma_heap_attachment of the buffer
  * @first: the first page of the run
  * @pagecount: length of the run in pages
- * @vmap_count: users of @vaddr
- * @vaddr: the kernel mapping while @vmap_count is not zero
  */
 struct cma_heap_buffer {
+	struct dma_heap_buffer hb;
 	struct cma_heap *heap;
-	struct mutex lock;	/* attachments and kernel mapping */
-	struct list_head attachments;
 	struct page *first;
 	pgoff_t pagecount;
-	unsigned int vmap_count;
-	void *vaddr;
 };
 
-/**
- * struct cma_heap_attachment - a device's view of a buffer
- * @dev: the attached device
- * @table: the run as a scatterlist, DMA-mapped while @mapped
- * @link: entry in &cma_heap_buffer.attachments
- * @mapped: whether @table holds a live DMA mapping, under the buffer lock
- */
-struct cma_heap_attachment {
-	struct device *dev;
-	struct sg_table table;
-	struct list_head link;
-	bool mapped;
-};
+static struct cma_heap_buffer *to_cma_buffer(struct dma_heap_buffer *hb)
+{
+	return container_of(hb, struct cma_heap_buffer, hb);
+}
 
 /* The largest page-aligned length a scatterlist entry can hold. */
 #define CMA_HEAP_MAX_SEGMENT	((unsigned long)(UINT_MAX & PAGE_MASK))
 
-static unsigned long cma_heap_size(const struct cma_heap_buffer *buf)
-{
-	return (unsigned long)buf->pagecount << PAGE_SHIFT;
-}
-
-/* Describe the run of @buf in @table, in as few entries as fit. */
-static int cma_heap_fill_table(struct cma_heap_buffer *buf,
+/* Describe the run of the buffer in @table, in as few entries as fit. */
+static int cma_heap_fill_table(struct dma_heap_buffer *hb,
 			       struct sg_table *table)
 {
-	unsigned long size = cma_heap_size(buf), done = 0;
+	struct cma_heap_buffer *buf = to_cma_buffer(hb);
+	unsigned long size = hb->len, done = 0;
 	struct scatterlist *sg;
 	unsigned int i;
 	int err;
@@ -117,112 +98,17 @@ static int cma_heap_fill_table(struct cma_heap_buffer *buf,
 	return 0;
 }
 
-static int cma_heap_attach(struct dma_buf *dmabuf,
-			   struct dma_buf_attachment *attachment)
-{
-	struct cma_heap_buffer *buf = dmabuf->priv;
-	struct cma_heap_attachment *a;
-	int err;
-
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
-	if (!a)
-		return -ENOMEM;
-
-	err = cma_heap_fill_table(buf, &a->table);
-	if (err) {
-		kfree(a);
-		return err;
-	}
-	a->dev = attachment->dev;
-	attachment->priv = a;
-
-	mutex_lock(&buf->lock);
-	list_add(&a->link, &buf->attachments);
-	mutex_unlock(&buf->lock);
-	return 0;
-}
-
-static void cma_heap_detach(struct dma_buf *dmabuf,
-			    struct dma_buf_attachment *attachment)
-{
-	struct cma_heap_buffer *buf = dmabuf->priv;
-	struct cma_heap_attachment *a = attachment->priv;
-
-	mutex_lock(&buf->lock);
-	list_del(&a->link);
-	mutex_unlock(&buf->lock);
-
-	sg_free_table(&a->table);
-	kfree(a);
-}
-
+/*
+ * The helpers' map, with one difference: importers see any mapping failure
+ * of this heap as -ENOMEM.
+ */
 static struct sg_table *
 cma_heap_map_dma_buf(struct dma_buf_attachment *attachment,
 		     enum dma_data_direction dir)
 {
-	struct cma_heap_buffer *buf = attachment->dmabuf->priv;
-	struct cma_heap_attachment *a = attachment->priv;
+	struct sg_table *table = dma_heap_buffer_map(attachment, dir);
 
-	/* Importers see any mapping failure of this heap as -ENOMEM. */
-	if (dma_map_sgtable(a->dev, &a->table, dir, 0))
-		return ERR_PTR(-ENOMEM);
-
-	mutex_lock(&buf->lock);
-	a->mapped = true;
-	mutex_unlock(&buf->lock);
-	return &a->table;
-}
-
-static void cma_heap_unmap_dma_buf(struct dma_buf_attachment *attachment,
-				   struct sg_table *table,
-				   enum dma_data_direction dir)
-{
-	struct cma_heap_buffer *buf = attachment->dmabuf->priv;
-	struct cma_heap_attachment *a = attachment->priv;
-
-	mutex_lock(&buf->lock);
-	a->mapped = false;
-	mutex_unlock(&buf->lock);
-
-	dma_unmap_sgtable(a->dev, table, dir, 0);
-}
-
-/*
- * CPU access brackets: caches made right for the CPU at the start and for
- * the devices at the end, through the kernel mapping and every live DMA
- * mapping.
- */
-static int cma_heap_begin_cpu_access(struct dma_buf *dmabuf,
-				     enum dma_data_direction dir)
-{
-	struct cma_heap_buffer *buf = dmabuf->priv;
-	struct cma_heap_attachment *a;
-
-	mutex_lock(&buf->lock);
-	if (buf->vmap_count)
-		invalidate_kernel_vmap_range(buf->vaddr,
-					     cma_heap_size(buf));
-	list_for_each_entry(a, &buf->attachments, link)
-		if (a->mapped)
-			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
-	mutex_unlock(&buf->lock);
-	return 0;
-}
-
-static int cma_heap_end_cpu_access(struct dma_buf *dmabuf,
-				   enum dma_data_direction dir)
-{
-	struct cma_heap_buffer *buf = dmabuf->priv;
-	struct cma_heap_attachment *a;
-
-	mutex_lock(&buf->lock);
-	if (buf->vmap_count)
-		flush_kernel_vmap_range(buf->vaddr, cma_heap_size(buf));
-	list_for_each_entry(a, &buf->attachments, link)
-		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
-	mutex_unlock(&buf->lock);
-	return 0;
+	return IS_ERR(table) ? ERR_PTR(-ENOMEM) : table;
 }
 
 /*
@@ -255,13 +141,14 @@ static int cma_heap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &cma_heap_vm_ops;
-	vma->vm_private_data = dmabuf->priv;
+	vma->vm_private_data = to_cma_buffer(dmabuf->priv);
 	return 0;
 }
 
-/* A new kernel mapping of the run of @buf. */
-static void *cma_heap_map_kernel(struct cma_heap_buffer *buf)
+/* A new kernel mapping of the run of the buffer. */
+static void *cma_heap_map_kernel(struct dma_heap_buffer *hb)
 {
+	struct cma_heap_buffer *buf = to_cma_buffer(hb);
 	struct page **pages;
 	void *vaddr;
 	pgoff_t i;
@@ -278,61 +165,31 @@ static void *cma_heap_map_kernel(struct cma_heap_buffer *buf)
 	return vaddr;
 }
 
-static int cma_heap_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
-{
-	struct cma_heap_buffer *buf = dmabuf->priv;
-	int err = 0;
-
-	mutex_lock(&buf->lock);
-	if (!buf->vmap_count) {
-		buf->vaddr = cma_heap_map_kernel(buf);
-		if (!buf->vaddr)
-			err = -ENOMEM;
-	}
-	if (!err) {
-		buf->vmap_count++;
-		iosys_map_set_vaddr(map, buf->vaddr);
-	}
-	mutex_unlock(&buf->lock);
-	return err;
-}
-
-static void cma_heap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
-{
-	struct cma_heap_buffer *buf = dmabuf->priv;
-
-	mutex_lock(&buf->lock);
-	if (!WARN_ON(!buf->vmap_count) && !--buf->vmap_count) {
-		vunmap(buf->vaddr);
-		buf->vaddr = NULL;
-	}
-	mutex_unlock(&buf->lock);
-	iosys_map_clear(map);
-}
-
 static void cma_heap_release(struct dma_buf *dmabuf)
 {
-	struct cma_heap_buffer *buf = dmabuf->priv;
+	struct cma_heap_buffer *buf = to_cma_buffer(dmabuf->priv);
 
-	/* An importer that forgot its vunmap(): do not leak the mapping. */
-	if (WARN_ON(buf->vmap_count))
-		vunmap(buf->vaddr);
+	dma_heap_buffer_fini(&buf->hb);
 	cma_release(buf->heap->cma, buf->first, buf->pagecount);
-	mutex_destroy(&buf->lock);
 	kfree(buf);
 }
+
+static const struct dma_heap_buffer_ops cma_heap_buffer_ops = {
+	.fill_table = cma_heap_fill_table,
+	.map_kernel = cma_heap_map_kernel,
+};
 
 static const struct dma_buf_ops cma_heap_buf_ops = {
 	.release = cma_heap_release,
 	.mmap = cma_heap_mmap,
-	.begin_cpu_access = cma_heap_begin_cpu_access,
-	.end_cpu_access = cma_heap_end_cpu_access,
-	.vmap = cma_heap_vmap,
-	.vunmap = cma_heap_vunmap,
-	.attach = cma_heap_attach,
+	.begin_cpu_access = dma_heap_buffer_begin_cpu_access,
+	.end_cpu_access = dma_heap_buffer_end_cpu_access,
+	.vmap = dma_heap_buffer_vmap,
+	.vunmap = dma_heap_buffer_vunmap,
+	.attach = dma_heap_buffer_attach,
 	.map_dma_buf = cma_heap_map_dma_buf,
-	.unmap_dma_buf = cma_heap_unmap_dma_buf,
-	.detach = cma_heap_detach,
+	.unmap_dma_buf = dma_heap_buffer_unmap,
+	.detach = dma_heap_buffer_detach,
 };
 
 /*
@@ -371,9 +228,9 @@ static struct dma_buf *cma_heap_allocate(struct dma_heap *heap,
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	buf->heap = cma_heap;
-	mutex_init(&buf->lock);
-	INIT_LIST_HEAD(&buf->attachments);
 	buf->pagecount = PAGE_ALIGN(len) >> PAGE_SHIFT;
+	dma_heap_buffer_init(&buf->hb, &cma_heap_buffer_ops,
+			     (unsigned long)buf->pagecount << PAGE_SHIFT);
 
 	/* Naturally aligned up to the largest alignment CMA promises. */
 	align = min_t(unsigned int, get_order(PAGE_ALIGN(len)),
@@ -387,9 +244,9 @@ static struct dma_buf *cma_heap_allocate(struct dma_heap *heap,
 	if (err)
 		goto free_pages;
 
-	exp_info.priv = buf;
+	exp_info.priv = &buf->hb;
 	exp_info.ops = &cma_heap_buf_ops;
-	exp_info.size = cma_heap_size(buf);
+	exp_info.size = buf->hb.len;
 	exp_info.flags = fd_flags;
 	exp_info.exp_name = dma_heap_get_name(heap);
 	dmabuf = dma_buf_export(&exp_info);
@@ -402,7 +259,7 @@ static struct dma_buf *cma_heap_allocate(struct dma_heap *heap,
 free_pages:
 	cma_release(cma_heap->cma, buf->first, buf->pagecount);
 free_buffer:
-	mutex_destroy(&buf->lock);
+	dma_heap_buffer_fini(&buf->hb);
 	kfree(buf);
 	return ERR_PTR(err);
 }
@@ -501,3 +358,4 @@ static int __init cma_heaps_init(void)
 }
 module_init(cma_heaps_init);
 MODULE_DESCRIPTION("DMA-BUF CMA Heap");
+MODULE_IMPORT_NS(DMA_BUF);

@@ -11,66 +11,47 @@
  * not try it again.
  *
  * The chunks are recorded in the buffer's own sg_table, which is never
- * DMA-mapped. Every attachment gets a copy to map, since a mapping writes
- * device addresses into the table it is given. The buffer's mutex guards
- * the attachment list, the mapped flags and the kernel mapping; it nests
- * inside the dma-buf's reservation lock, which the core holds around
- * map_dma_buf and vmap.
+ * DMA-mapped: every attachment maps a copy of it. Attachments, their DMA
+ * mappings, the CPU access brackets and the kernel mapping are the heap
+ * helpers' (heap-helpers.h), which the CMA heap shares.
  *
  * The buffer is static: its pages never move, so importers need no
  * pin/unpin or move_notify.
  */
 
+#include <linux/container_of.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
-#include <linux/dma-mapping.h>
 #include <linux/err.h>
 #include <linux/gfp.h>
-#include <linux/highmem.h>
 #include <linux/init.h>
-#include <linux/iosys-map.h>
 #include <linux/list.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
-#include <linux/mutex.h>
+#include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
-/**
- * struct system_heap_buffer - one buffer of the system heap
- * @heap: the heap it came from
- * @lock: guards @attachments, their mapped flags, @vmap_count and @vaddr
- * @attachments: every &struct system_heap_attachment of the buffer
- * @len: size in bytes, a multiple of PAGE_SIZE
- * @chunks: the pages, one entry per chunk; never DMA-mapped
- * @vmap_count: users of @vaddr
- * @vaddr: the kernel mapping while @vmap_count is not zero
- */
-struct system_heap_buffer {
-	struct dma_heap *heap;
-	struct mutex lock;	/* attachments and kernel mapping */
-	struct list_head attachments;
-	unsigned long len;
-	struct sg_table chunks;
-	unsigned int vmap_count;
-	void *vaddr;
-};
+#include "heap-helpers.h"
 
 /**
- * struct system_heap_attachment - a device's view of a buffer
- * @dev: the attached device
- * @table: this device's copy of the chunk list, DMA-mapped while @mapped
- * @link: entry in &system_heap_buffer.attachments
- * @mapped: whether @table holds a live DMA mapping, under the buffer lock
+ * struct system_heap_buffer - one buffer of the system heap
+ * @hb: attachments, size and kernel mapping; &dma_buf.priv points here
+ * @heap: the heap it came from
+ * @chunks: the pages, one entry per chunk; never DMA-mapped
  */
-struct system_heap_attachment {
-	struct device *dev;
-	struct sg_table table;
-	struct list_head link;
-	bool mapped;
+struct system_heap_buffer {
+	struct dma_heap_buffer hb;
+	struct dma_heap *heap;
+	struct sg_table chunks;
 };
+
+static struct system_heap_buffer *to_system_buffer(struct dma_heap_buffer *hb)
+{
+	return container_of(hb, struct system_heap_buffer, hb);
+}
 
 /* Chunk orders, tried from the first: 1 MiB, 64 KiB, 4 KiB (4K pages). */
 static const unsigned int system_heap_orders[] = { 8, 4, 0 };
@@ -96,10 +77,11 @@ static void system_heap_free_chunk(struct page *page, unsigned int bytes)
 	__free_pages(page, get_order(bytes));
 }
 
-/* Duplicate the chunk list of @buf into @table, unmapped. */
-static int system_heap_copy_chunks(struct system_heap_buffer *buf,
+/* Duplicate the chunk list of the buffer into @table, unmapped. */
+static int system_heap_copy_chunks(struct dma_heap_buffer *hb,
 				   struct sg_table *table)
 {
+	struct system_heap_buffer *buf = to_system_buffer(hb);
 	struct scatterlist *from, *to;
 	unsigned int i;
 	int err;
@@ -113,114 +95,6 @@ static int system_heap_copy_chunks(struct system_heap_buffer *buf,
 		sg_set_page(to, sg_page(from), from->length, from->offset);
 		to = sg_next(to);
 	}
-	return 0;
-}
-
-static int system_heap_attach(struct dma_buf *dmabuf,
-			      struct dma_buf_attachment *attachment)
-{
-	struct system_heap_buffer *buf = dmabuf->priv;
-	struct system_heap_attachment *a;
-	int err;
-
-	a = kzalloc(sizeof(*a), GFP_KERNEL);
-	if (!a)
-		return -ENOMEM;
-
-	err = system_heap_copy_chunks(buf, &a->table);
-	if (err) {
-		kfree(a);
-		return err;
-	}
-	a->dev = attachment->dev;
-	attachment->priv = a;
-
-	mutex_lock(&buf->lock);
-	list_add(&a->link, &buf->attachments);
-	mutex_unlock(&buf->lock);
-	return 0;
-}
-
-static void system_heap_detach(struct dma_buf *dmabuf,
-			       struct dma_buf_attachment *attachment)
-{
-	struct system_heap_buffer *buf = dmabuf->priv;
-	struct system_heap_attachment *a = attachment->priv;
-
-	mutex_lock(&buf->lock);
-	list_del(&a->link);
-	mutex_unlock(&buf->lock);
-
-	sg_free_table(&a->table);
-	kfree(a);
-}
-
-static struct sg_table *
-system_heap_map_dma_buf(struct dma_buf_attachment *attachment,
-			enum dma_data_direction dir)
-{
-	struct system_heap_buffer *buf = attachment->dmabuf->priv;
-	struct system_heap_attachment *a = attachment->priv;
-	int err;
-
-	err = dma_map_sgtable(a->dev, &a->table, dir, 0);
-	if (err)
-		return ERR_PTR(err);
-
-	mutex_lock(&buf->lock);
-	a->mapped = true;
-	mutex_unlock(&buf->lock);
-	return &a->table;
-}
-
-static void system_heap_unmap_dma_buf(struct dma_buf_attachment *attachment,
-				      struct sg_table *table,
-				      enum dma_data_direction dir)
-{
-	struct system_heap_buffer *buf = attachment->dmabuf->priv;
-	struct system_heap_attachment *a = attachment->priv;
-
-	mutex_lock(&buf->lock);
-	a->mapped = false;
-	mutex_unlock(&buf->lock);
-
-	dma_unmap_sgtable(a->dev, table, dir, 0);
-}
-
-/*
- * CPU access brackets: make the caches right for the CPU at the start and
- * for the devices at the end, both through the kernel mapping, if any, and
- * through the DMA mappings of every mapped attachment.
- */
-static int system_heap_begin_cpu_access(struct dma_buf *dmabuf,
-					enum dma_data_direction dir)
-{
-	struct system_heap_buffer *buf = dmabuf->priv;
-	struct system_heap_attachment *a;
-
-	mutex_lock(&buf->lock);
-	if (buf->vmap_count)
-		invalidate_kernel_vmap_range(buf->vaddr, buf->len);
-	list_for_each_entry(a, &buf->attachments, link)
-		if (a->mapped)
-			dma_sync_sgtable_for_cpu(a->dev, &a->table, dir);
-	mutex_unlock(&buf->lock);
-	return 0;
-}
-
-static int system_heap_end_cpu_access(struct dma_buf *dmabuf,
-				      enum dma_data_direction dir)
-{
-	struct system_heap_buffer *buf = dmabuf->priv;
-	struct system_heap_attachment *a;
-
-	mutex_lock(&buf->lock);
-	if (buf->vmap_count)
-		flush_kernel_vmap_range(buf->vaddr, buf->len);
-	list_for_each_entry(a, &buf->attachments, link)
-		if (a->mapped)
-			dma_sync_sgtable_for_device(a->dev, &a->table, dir);
-	mutex_unlock(&buf->lock);
 	return 0;
 }
 
@@ -239,7 +113,7 @@ static int system_heap_end_cpu_access(struct dma_buf *dmabuf,
  */
 static int system_heap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 {
-	struct system_heap_buffer *buf = dmabuf->priv;
+	struct system_heap_buffer *buf = to_system_buffer(dmabuf->priv);
 	unsigned long skip = vma->vm_pgoff;	/* pages before the VMA */
 	unsigned long addr = vma->vm_start;
 	struct scatterlist *sg;
@@ -270,10 +144,11 @@ static int system_heap_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
 	return 0;
 }
 
-/* A new kernel mapping of every page of @buf, in order. */
-static void *system_heap_map_kernel(struct system_heap_buffer *buf)
+/* A new kernel mapping of every page of the buffer, in order. */
+static void *system_heap_map_kernel(struct dma_heap_buffer *hb)
 {
-	unsigned long count = buf->len >> PAGE_SHIFT, n = 0, j;
+	struct system_heap_buffer *buf = to_system_buffer(hb);
+	unsigned long count = hb->len >> PAGE_SHIFT, n = 0, j;
 	struct scatterlist *sg;
 	struct page **pages;
 	unsigned int i;
@@ -293,38 +168,6 @@ static void *system_heap_map_kernel(struct system_heap_buffer *buf)
 	return vaddr;
 }
 
-static int system_heap_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
-{
-	struct system_heap_buffer *buf = dmabuf->priv;
-	int err = 0;
-
-	mutex_lock(&buf->lock);
-	if (!buf->vmap_count) {
-		buf->vaddr = system_heap_map_kernel(buf);
-		if (!buf->vaddr)
-			err = -ENOMEM;
-	}
-	if (!err) {
-		buf->vmap_count++;
-		iosys_map_set_vaddr(map, buf->vaddr);
-	}
-	mutex_unlock(&buf->lock);
-	return err;
-}
-
-static void system_heap_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
-{
-	struct system_heap_buffer *buf = dmabuf->priv;
-
-	mutex_lock(&buf->lock);
-	if (!WARN_ON(!buf->vmap_count) && !--buf->vmap_count) {
-		vunmap(buf->vaddr);
-		buf->vaddr = NULL;
-	}
-	mutex_unlock(&buf->lock);
-	iosys_map_clear(map);
-}
-
 static void system_heap_free_chunks(struct sg_table *chunks)
 {
 	struct scatterlist *sg;
@@ -337,27 +180,29 @@ static void system_heap_free_chunks(struct sg_table *chunks)
 
 static void system_heap_release(struct dma_buf *dmabuf)
 {
-	struct system_heap_buffer *buf = dmabuf->priv;
+	struct system_heap_buffer *buf = to_system_buffer(dmabuf->priv);
 
-	/* An importer that forgot its vunmap(): do not leak the mapping. */
-	if (WARN_ON(buf->vmap_count))
-		vunmap(buf->vaddr);
+	dma_heap_buffer_fini(&buf->hb);
 	system_heap_free_chunks(&buf->chunks);
-	mutex_destroy(&buf->lock);
 	kfree(buf);
 }
+
+static const struct dma_heap_buffer_ops system_heap_buffer_ops = {
+	.fill_table = system_heap_copy_chunks,
+	.map_kernel = system_heap_map_kernel,
+};
 
 static const struct dma_buf_ops system_heap_buf_ops = {
 	.release = system_heap_release,
 	.mmap = system_heap_mmap,
-	.begin_cpu_access = system_heap_begin_cpu_access,
-	.end_cpu_access = system_heap_end_cpu_access,
-	.vmap = system_heap_vmap,
-	.vunmap = system_heap_vunmap,
-	.attach = system_heap_attach,
-	.map_dma_buf = system_heap_map_dma_buf,
-	.unmap_dma_buf = system_heap_unmap_dma_buf,
-	.detach = system_heap_detach,
+	.begin_cpu_access = dma_heap_buffer_begin_cpu_access,
+	.end_cpu_access = dma_heap_buffer_end_cpu_access,
+	.vmap = dma_heap_buffer_vmap,
+	.vunmap = dma_heap_buffer_vunmap,
+	.attach = dma_heap_buffer_attach,
+	.map_dma_buf = dma_heap_buffer_map,
+	.unmap_dma_buf = dma_heap_buffer_unmap,
+	.detach = dma_heap_buffer_detach,
 };
 
 /*
@@ -442,16 +287,14 @@ static struct dma_buf *system_heap_allocate(struct dma_heap *heap,
 	buf = kzalloc(sizeof(*buf), GFP_KERNEL);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
+	dma_heap_buffer_init(&buf->hb, &system_heap_buffer_ops, len);
 	buf->heap = heap;
-	buf->len = len;
-	mutex_init(&buf->lock);
-	INIT_LIST_HEAD(&buf->attachments);
 
 	err = system_heap_get_pages(&buf->chunks, len);
 	if (err)
 		goto free_buffer;
 
-	exp_info.priv = buf;
+	exp_info.priv = &buf->hb;
 	exp_info.ops = &system_heap_buf_ops;
 	exp_info.size = len;
 	exp_info.flags = fd_flags;
@@ -465,7 +308,7 @@ static struct dma_buf *system_heap_allocate(struct dma_heap *heap,
 	return dmabuf;
 
 free_buffer:
-	mutex_destroy(&buf->lock);
+	dma_heap_buffer_fini(&buf->hb);
 	kfree(buf);
 	return ERR_PTR(err);
 }
@@ -484,3 +327,4 @@ static int __init system_heap_init(void)
 	return PTR_ERR_OR_ZERO(dma_heap_add(&info));
 }
 module_init(system_heap_init);
+MODULE_IMPORT_NS(DMA_BUF);
