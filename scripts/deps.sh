@@ -8,6 +8,7 @@ PACKAGES=(
 	linux-source-6.12 busybox-static qemu-system-x86 ccache
 	gcc make bc bison flex libelf-dev libssl-dev libc6-dev
 	cpio xz-utils kmod rsync perl python3
+	sparse coccinelle ocaml-nox
 	"$@"
 )
 
