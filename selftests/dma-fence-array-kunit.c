@@ -258,7 +258,7 @@ static void array_reports_first_member_error(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, probe);
 	KUNIT_EXPECT_EQ(test, dma_fence_get_status(&array->base), row->expect);
 	KUNIT_EXPECT_EQ(test, atomic_read(&probe->base.calls), 1);
-	KUNIT_EXPECT_EQ(test, probe->base.error, row->expect < 0 ? row->expect : 0);
+	KUNIT_EXPECT_EQ(test, probe->base.error, min(row->expect, 0));
 }
 
 static void array_over_signalled_members_is_signalled_at_once(struct kunit *test)

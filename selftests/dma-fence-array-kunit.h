@@ -82,13 +82,12 @@ static inline struct dma_fence **leaves_new(struct kunit *test,
 	unsigned int i;
 
 	KUNIT_ASSERT_NOT_NULL(test, set);
-	set->fence = kvcalloc(count, sizeof(*set->fence), GFP_KERNEL);
-	if (!set->fence)
-		kfree(set);
-	KUNIT_ASSERT_NOT_NULL(test, set->fence);
-	set->count = count;
+	/* Owned by the release action from here on, even if the table fails. */
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, leaf_set_release,
 							set), 0);
+	set->fence = kvcalloc(count, sizeof(*set->fence), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, set->fence);
+	set->count = count;
 
 	for (i = 0; i < count; i++) {
 		u64 timeline = context ?: dma_fence_context_alloc(1);

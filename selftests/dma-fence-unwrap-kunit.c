@@ -70,13 +70,12 @@ static struct leaf_batch *leaf_batch(struct kunit *test, unsigned int count,
 
 	batch = kzalloc(sizeof(*batch), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, batch);
-	batch->fences = kvcalloc(count, sizeof(*batch->fences), GFP_KERNEL);
-	if (!batch->fences)
-		kfree(batch);
-	KUNIT_ASSERT_NOT_NULL(test, batch->fences);
-	batch->count = count;
+	/* Owned by the retire action from here on, even if the table fails. */
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, batch_retire,
 							batch), 0);
+	batch->fences = kvcalloc(count, sizeof(*batch->fences), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, batch->fences);
+	batch->count = count;
 
 	batch->base = dma_fence_context_alloc(contexts);
 	for (i = 0; i < count; i++) {

@@ -569,9 +569,11 @@ static void cma_heap_fault_past_end_sigbus(struct kunit *test)
 			.gfp_mask = GFP_KERNEL,
 		};
 
-		KUNIT_EXPECT_EQ_MSG(test, vma->vm_ops->fault(&vmf),
-				    VM_FAULT_SIGBUS, "page offset %lu",
-				    offsets[i]);
+		/* __force: KUnit cannot compare the restricted vm_fault_t */
+		KUNIT_EXPECT_EQ_MSG(test,
+				    (__force unsigned int)vma->vm_ops->fault(&vmf),
+				    (__force unsigned int)VM_FAULT_SIGBUS,
+				    "page offset %lu", offsets[i]);
 	}
 	mmap_read_unlock(current->mm);
 }

@@ -117,6 +117,17 @@ static unsigned int refs(struct dma_fence *fence)
 	return kref_read(&fence->refcount);
 }
 
+/*
+ * The poll mask of @file as a plain integer: KUnit's comparisons widen both
+ * sides, which a restricted __poll_t does not allow.
+ */
+static unsigned int poll_bits(struct file *file, poll_table *pt)
+{
+	return (__force unsigned int)vfs_poll(file, pt);
+}
+
+#define READABLE ((__force unsigned int)EPOLLIN)
+
 /* ------------------------------------------------------------------ */
 /* Files and descriptors                                               */
 /* ------------------------------------------------------------------ */
@@ -493,12 +504,12 @@ static void sf_poll_enables_signaling_lazily(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					  &fence->flags));
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	KUNIT_EXPECT_EQ(test, enable_calls(fence), 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					 &fence->flags));
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	KUNIT_EXPECT_EQ(test, enable_calls(fence), 1);
 }
 
@@ -507,10 +518,10 @@ static void sf_poll_reports_signal(struct kunit *test)
 	struct dma_fence *fence = mock_fence(test);
 	struct sync_file *sf = new_sync_file(test, fence);
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	dma_fence_signal(fence);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), EPOLLIN);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), READABLE);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), READABLE);
 }
 
 static void sf_poll_signaled_before_first_poll(struct kunit *test)
@@ -520,7 +531,7 @@ static void sf_poll_signaled_before_first_poll(struct kunit *test)
 	struct poll_probe *probe = new_probe(test);
 
 	dma_fence_signal(fence);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, &probe->pt), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, &probe->pt), READABLE);
 	KUNIT_ASSERT_PTR_EQ(test, probe->head, &sf->wq);
 	/* Completed fences have nothing left to enable. */
 	KUNIT_EXPECT_EQ(test, enable_calls(fence), 0);
@@ -536,10 +547,10 @@ static void sf_poll_error_is_signaled(struct kunit *test)
 	struct dma_fence *fence = mock_fence(test);
 	struct sync_file *sf = new_sync_file(test, fence);
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	dma_fence_set_error(fence, -EIO);
 	dma_fence_signal(fence);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), READABLE);
 }
 
 static void sf_poll_stub_fence(struct kunit *test)
@@ -551,7 +562,7 @@ static void sf_poll_stub_fence(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, sf);
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, file_drop,
 							sf->file), 0);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), READABLE);
 }
 
 static void sf_poll_wakes_waitqueue(struct kunit *test)
@@ -560,14 +571,14 @@ static void sf_poll_wakes_waitqueue(struct kunit *test)
 	struct sync_file *sf = new_sync_file(test, fence);
 	struct poll_probe *probe = new_probe(test);
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, &probe->pt), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, &probe->pt), 0);
 	KUNIT_ASSERT_PTR_EQ(test, probe->head, &sf->wq);
 	KUNIT_EXPECT_EQ(test, probe_wakeups(probe), 0);
 
 	/* The callback armed by the poll runs inside dma_fence_signal(). */
 	dma_fence_signal(fence);
 	KUNIT_EXPECT_GE(test, probe_wakeups(probe), 1);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), READABLE);
 }
 
 static void sf_poll_wakes_every_poller(struct kunit *test)
@@ -580,9 +591,9 @@ static void sf_poll_wakes_every_poller(struct kunit *test)
 	struct poll_probe *pb = new_probe(test);
 
 	/* Two waiters on one file, one on another file of the same fence. */
-	KUNIT_EXPECT_EQ(test, vfs_poll(a->file, &pa1->pt), 0);
-	KUNIT_EXPECT_EQ(test, vfs_poll(a->file, &pa2->pt), 0);
-	KUNIT_EXPECT_EQ(test, vfs_poll(b->file, &pb->pt), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(a->file, &pa1->pt), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(a->file, &pa2->pt), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(b->file, &pb->pt), 0);
 	KUNIT_ASSERT_PTR_EQ(test, pa1->head, &a->wq);
 	KUNIT_ASSERT_PTR_EQ(test, pa2->head, &a->wq);
 	KUNIT_ASSERT_PTR_EQ(test, pb->head, &b->wq);
@@ -601,8 +612,8 @@ static void sf_release_after_poll(struct kunit *test)
 	struct sync_file *kept = new_sync_file(test, fence);
 	struct poll_probe *probe = new_probe(test);
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(gone->file, NULL), 0);
-	KUNIT_EXPECT_EQ(test, vfs_poll(kept->file, &probe->pt), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(gone->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(kept->file, &probe->pt), 0);
 	KUNIT_ASSERT_PTR_EQ(test, probe->head, &kept->wq);
 
 	/*
@@ -614,7 +625,7 @@ static void sf_release_after_poll(struct kunit *test)
 
 	dma_fence_signal(fence);
 	KUNIT_EXPECT_GE(test, probe_wakeups(probe), 1);
-	KUNIT_EXPECT_EQ(test, vfs_poll(kept->file, NULL), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(kept->file, NULL), READABLE);
 }
 
 static void sf_release_pending_after_poll(struct kunit *test)
@@ -623,7 +634,7 @@ static void sf_release_pending_after_poll(struct kunit *test)
 	struct sync_file *sf = new_sync_file(test, fence);
 	unsigned long flags;
 
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	release_sync_file(test, sf);
 	KUNIT_EXPECT_EQ(test, refs(fence), 1);
 
@@ -672,14 +683,14 @@ static void sf_array_fence(struct kunit *test)
 	/* Polling the container arms its members, and only then. */
 	KUNIT_EXPECT_EQ(test, enable_calls(a), 0);
 	KUNIT_EXPECT_EQ(test, enable_calls(b), 0);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	KUNIT_EXPECT_EQ(test, enable_calls(a), 1);
 	KUNIT_EXPECT_EQ(test, enable_calls(b), 1);
 
 	dma_fence_signal(a);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), 0);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
 	dma_fence_signal(b);
-	KUNIT_EXPECT_EQ(test, vfs_poll(sf->file, NULL), EPOLLIN);
+	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), READABLE);
 }
 
 static struct kunit_case sync_file_cases[] = {
