@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Install what the harness needs from Debian, only when something is missing.
-# Usage: deps.sh [EXTRA_PACKAGE...] (make bench adds gnuplot-nox).
+# Usage: deps.sh [EXTRA_PACKAGE...] (make bench adds gnuplot-nox, make
+# coverage lcov).
 . "$(dirname "$0")/lib.sh"
 
 PACKAGES=(

@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run test bench kunit kselftest conformance shell clean deps tree check
+.PHONY: all run test bench kunit coverage kselftest conformance shell clean deps tree check
 all: run
 
 deps:
@@ -33,6 +33,11 @@ bench: deps
 kunit: deps
 	@$(S)/kunit-uml.sh ours
 	@$(S)/kunit-uml.sh stock
+
+# Line coverage of our sources by the KUnit suites (UML, gcov): the table,
+# build/coverage/coverage.txt and build/coverage/html. Not part of test.
+coverage: deps
+	@$(S)/coverage.sh
 
 # Boots ours and stock on x86_64: KUnit, upstream conformance, kselftests.
 kselftest conformance: tree
