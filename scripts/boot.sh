@@ -25,8 +25,9 @@ IMAGE=$(x86_build_dir "$FLAVOUR" "$KIND")/arch/x86/boot/bzImage
 LOG=$OUT/logs/boot-$FLAVOUR-$MODE.log
 [ "$MODE" = bench ] && LOG=${BENCH_LOG:-$LOG}
 TIMEOUT=${BOOT_TIMEOUT:-1800}
-# KUnit suites that the stock guest runs (a kunit.filter_glob).
-STOCK_SMP_SUITES=dma_fence_driver_patterns
+# KUnit suites that the stock guest runs (a kunit.filter_glob): the driver
+# patterns, whose _smp suite needs two CPUs.
+STOCK_SMP_SUITES='dma_fence_driver_patterns*'
 [ -f "$IMAGE" ] || die "no $FLAVOUR kernel at $IMAGE: build it first"
 mkdir -p "$OUT/logs"
 
