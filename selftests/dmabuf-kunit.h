@@ -1,51 +1,31 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Shared by the DMA-BUF KUnit suites.
+ * Helpers the DMA-BUF KUnit suites have in common: cleanup actions for
+ * fences, the mock driver fence ("leaf"), callback probes and kernel
+ * threads that a case stops when it ends.
  *
- * The harness also builds these suites against upstream's implementation,
- * with DMABUF_KUNIT_ON_STOCK defined, to prove that they test the 6.12
- * contract rather than our reading of it. A case that checks behaviour we
- * changed on purpose says so with dmabuf_kunit_ours_only(), which skips
- * it there, so that every such change is listed where it is tested.
+ * Every suite is a module of its own, so everything here is static inline
+ * (constant tables live inside the functions that return them) rather
+ * than one object linked into, or exported to, each of them: the modules
+ * load in any order, and a suite that uses none of it pays nothing.
  */
 #ifndef DMABUF_KUNIT_H
 #define DMABUF_KUNIT_H
 
 #include <kunit/test.h>
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include <linux/completion.h>
 #include <linux/dma-fence.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
+#include <linux/lockdep.h>
+#include <linux/preempt.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
-
-#ifdef DMABUF_KUNIT_ON_STOCK
-#define DMABUF_KUNIT_TESTING_STOCK true
-#else
-#define DMABUF_KUNIT_TESTING_STOCK false
-#endif
-
-/**
- * dmabuf_kunit_ours_only() - skip a case when testing upstream's code
- * @test: the running case
- * @change: what we deliberately do differently from Linux 6.12
- */
-#define dmabuf_kunit_ours_only(test, change)				\
-	do {								\
-		if (DMABUF_KUNIT_TESTING_STOCK)				\
-			kunit_skip(test, "differs from 6.12 on purpose: %s", \
-				   change);				\
-	} while (0)
-
-/*
- * Helpers the suites have in common. Every suite is a module of its own,
- * so they are static inline here rather than one object linked into each;
- * a suite that uses none of them pays nothing.
- */
 
 /* Cleanup action: drop one reference to the fence passed as @data. */
 static inline void dmabuf_kunit_fence_put(void *data)
@@ -100,15 +80,68 @@ dmabuf_kunit_fence_adopt(struct kunit *test, struct dma_fence *fence)
 }
 
 /*
- * A plain driver fence with a lock of its own, counting the optional hooks
- * the core calls. The default release frees it, hence @base comes first.
+ * The mock driver fence (a "leaf": a fence that is not a container) that
+ * every suite builds on. One structure serves all of them; what differs
+ * between suites is chosen per fence:
+ *
+ *  - which hooks its ops provide, by the DMABUF_KUNIT_LEAF_* flags below:
+ *    by default every optional hook but ->wait, with 32-bit seqnos;
+ *  - what those hooks answer, by the fields a case sets ("driver state");
+ *  - where its lock is: its own, or one the creator shares between fences;
+ *  - where its releases are counted, if anywhere.
+ *
+ * The hooks count their calls ("what the core did"). With the default
+ * flags and nothing set, a leaf behaves as a driver fence without any
+ * optional hook: ->signaled reports "not yet", ->enable_signaling agrees
+ * and ->release frees the fence after a grace period as the core would.
+ *
+ * The default release frees the memory @base lives in, hence @base comes
+ * first; a suite that embeds a leaf in a larger structure puts the leaf
+ * first too, and calls dmabuf_kunit_leaf_init() on zeroed memory.
  */
+#define DMABUF_KUNIT_LEAF_DRIVER	"dmabuf-kunit"
+#define DMABUF_KUNIT_LEAF_TIMELINE	"dmabuf-kunit-leaf"
+
+/* 64-bit seqnos (&dma_fence_ops.use_64bit_seqno). */
+#define DMABUF_KUNIT_LEAF_SEQNO64	BIT(0)
+/* Only the two mandatory name hooks: the core's defaults do the rest. */
+#define DMABUF_KUNIT_LEAF_BARE		BIT(1)
+/* A ->wait of its own, answering @wait_ret; ignored with BARE. */
+#define DMABUF_KUNIT_LEAF_WAIT		BIT(2)
+
+/* Where a case counts the releases of its leaves (see @released). */
+struct dmabuf_kunit_releases {
+	atomic_t count;
+	atomic_t in_hardirq;	/* those of @count made in hard irq context */
+};
+
+struct dmabuf_kunit_leaf;
+
+/* Runs first in ->enable_signaling, under the fence lock. */
+typedef void (*dmabuf_kunit_leaf_hook)(struct dmabuf_kunit_leaf *leaf);
+
 struct dmabuf_kunit_leaf {
 	struct dma_fence base;
-	spinlock_t lock;	/* fence lock of @base */
+	spinlock_t lock;	/* fence lock of @base unless one was shared */
+
+	/* Driver state, set by the case before the core can look. */
+	bool hw_done;		/* what ->signaled reports */
+	int hw_error;		/* error ->signaled attaches once done */
+	bool refuse_enable;	/* ->enable_signaling answers false */
+	int enable_error;	/* error attached when refusing, or 0 */
+	dmabuf_kunit_leaf_hook on_enable;	/* extra work of the hook */
+	void *priv;		/* the case's data for @on_enable */
+	signed long wait_ret;	/* what the custom ->wait returns */
+	struct dmabuf_kunit_releases *released;	/* counted if set */
+
+	/* What the core did. */
 	atomic_t enables;	/* calls of ->enable_signaling */
 	atomic_t deadlines;	/* calls of ->set_deadline */
 	ktime_t deadline;	/* the latest deadline hint */
+	bool deadline_under_lock;	/* the latest call held the lock */
+	atomic_t waits;		/* calls of the custom ->wait */
+	bool wait_intr;		/* its latest arguments */
+	signed long wait_timeout;
 };
 
 static_assert(offsetof(struct dmabuf_kunit_leaf, base) == 0);
@@ -119,14 +152,39 @@ dmabuf_kunit_to_leaf(struct dma_fence *fence)
 	return container_of(fence, struct dmabuf_kunit_leaf, base);
 }
 
+static inline const char *dmabuf_kunit_leaf_driver(struct dma_fence *fence)
+{
+	return DMABUF_KUNIT_LEAF_DRIVER;
+}
+
+/* Kept under its old name: it was the one hook for both names. */
 static inline const char *dmabuf_kunit_leaf_name(struct dma_fence *fence)
 {
-	return "dmabuf-kunit-leaf";
+	return DMABUF_KUNIT_LEAF_TIMELINE;
 }
 
 static inline bool dmabuf_kunit_leaf_enable(struct dma_fence *fence)
 {
-	atomic_inc(&dmabuf_kunit_to_leaf(fence)->enables);
+	struct dmabuf_kunit_leaf *leaf = dmabuf_kunit_to_leaf(fence);
+
+	atomic_inc(&leaf->enables);
+	if (leaf->on_enable)
+		leaf->on_enable(leaf);
+	if (!leaf->refuse_enable)
+		return true;
+	if (leaf->enable_error)
+		dma_fence_set_error(fence, leaf->enable_error);
+	return false;
+}
+
+static inline bool dmabuf_kunit_leaf_signaled(struct dma_fence *fence)
+{
+	struct dmabuf_kunit_leaf *leaf = dmabuf_kunit_to_leaf(fence);
+
+	if (!READ_ONCE(leaf->hw_done))
+		return false;
+	if (leaf->hw_error && !fence->error)
+		dma_fence_set_error(fence, leaf->hw_error);
 	return true;
 }
 
@@ -135,8 +193,161 @@ static inline void dmabuf_kunit_leaf_deadline(struct dma_fence *fence,
 {
 	struct dmabuf_kunit_leaf *leaf = dmabuf_kunit_to_leaf(fence);
 
-	leaf->deadline = deadline;
+	if (IS_ENABLED(CONFIG_LOCKDEP))
+		WRITE_ONCE(leaf->deadline_under_lock,
+			   lockdep_is_held(fence->lock));
+	WRITE_ONCE(leaf->deadline, deadline);
 	atomic_inc(&leaf->deadlines);
+}
+
+static inline signed long dmabuf_kunit_leaf_wait(struct dma_fence *fence,
+						 bool intr, signed long timeout)
+{
+	struct dmabuf_kunit_leaf *leaf = dmabuf_kunit_to_leaf(fence);
+
+	leaf->wait_intr = intr;
+	leaf->wait_timeout = timeout;
+	atomic_inc(&leaf->waits);
+	return leaf->wait_ret;
+}
+
+/* Frees like the core's default release, counting first if asked to. */
+static inline void dmabuf_kunit_leaf_release(struct dma_fence *fence)
+{
+	struct dmabuf_kunit_releases *released =
+		dmabuf_kunit_to_leaf(fence)->released;
+
+	if (released) {
+		if (in_hardirq())
+			atomic_inc(&released->in_hardirq);
+		atomic_inc(&released->count);
+	}
+	dma_fence_free(fence);
+}
+
+/* Three sets of hooks (all but ->wait, none, all), each for 32 and 64 bits. */
+#define DMABUF_KUNIT_LEAF_KINDS		6
+
+/*
+ * The table of all leaf ops. It lives inside the function, so a suite
+ * without leaves carries none, and each suite (one module, one object
+ * file) has exactly one copy: comparing fence->ops with its entries tells
+ * the suite's leaves from other fences.
+ */
+static inline const struct dma_fence_ops *dmabuf_kunit_leaf_ops_table(void)
+{
+	static const struct dma_fence_ops ops[DMABUF_KUNIT_LEAF_KINDS] = {
+		{
+			.get_driver_name = dmabuf_kunit_leaf_driver,
+			.get_timeline_name = dmabuf_kunit_leaf_name,
+			.enable_signaling = dmabuf_kunit_leaf_enable,
+			.signaled = dmabuf_kunit_leaf_signaled,
+			.release = dmabuf_kunit_leaf_release,
+			.set_deadline = dmabuf_kunit_leaf_deadline,
+		},
+		{
+			.use_64bit_seqno = true,
+			.get_driver_name = dmabuf_kunit_leaf_driver,
+			.get_timeline_name = dmabuf_kunit_leaf_name,
+			.enable_signaling = dmabuf_kunit_leaf_enable,
+			.signaled = dmabuf_kunit_leaf_signaled,
+			.release = dmabuf_kunit_leaf_release,
+			.set_deadline = dmabuf_kunit_leaf_deadline,
+		},
+		{
+			.get_driver_name = dmabuf_kunit_leaf_driver,
+			.get_timeline_name = dmabuf_kunit_leaf_name,
+		},
+		{
+			.use_64bit_seqno = true,
+			.get_driver_name = dmabuf_kunit_leaf_driver,
+			.get_timeline_name = dmabuf_kunit_leaf_name,
+		},
+		{
+			.get_driver_name = dmabuf_kunit_leaf_driver,
+			.get_timeline_name = dmabuf_kunit_leaf_name,
+			.enable_signaling = dmabuf_kunit_leaf_enable,
+			.signaled = dmabuf_kunit_leaf_signaled,
+			.wait = dmabuf_kunit_leaf_wait,
+			.release = dmabuf_kunit_leaf_release,
+			.set_deadline = dmabuf_kunit_leaf_deadline,
+		},
+		{
+			.use_64bit_seqno = true,
+			.get_driver_name = dmabuf_kunit_leaf_driver,
+			.get_timeline_name = dmabuf_kunit_leaf_name,
+			.enable_signaling = dmabuf_kunit_leaf_enable,
+			.signaled = dmabuf_kunit_leaf_signaled,
+			.wait = dmabuf_kunit_leaf_wait,
+			.release = dmabuf_kunit_leaf_release,
+			.set_deadline = dmabuf_kunit_leaf_deadline,
+		},
+	};
+
+	return ops;
+}
+
+/* The ops of leaves made with @flags. */
+static inline const struct dma_fence_ops *
+dmabuf_kunit_leaf_ops(unsigned int flags)
+{
+	unsigned int kind = 0;
+
+	if (flags & DMABUF_KUNIT_LEAF_BARE)
+		kind = 1;
+	else if (flags & DMABUF_KUNIT_LEAF_WAIT)
+		kind = 2;
+	return &dmabuf_kunit_leaf_ops_table()[2 * kind +
+					      !!(flags & DMABUF_KUNIT_LEAF_SEQNO64)];
+}
+
+/* Whether @fence is a leaf of this suite, whatever its flags. */
+static inline bool dmabuf_kunit_is_leaf(const struct dma_fence *fence)
+{
+	const struct dma_fence_ops *ops = dmabuf_kunit_leaf_ops_table();
+	unsigned int i;
+
+	for (i = 0; i < DMABUF_KUNIT_LEAF_KINDS; i++)
+		if (fence->ops == &ops[i])
+			return true;
+	return false;
+}
+
+/*
+ * Make the zeroed @leaf a pending fence on @context with the ops of
+ * @flags, on @lock if not NULL, else on a lock of its own. The fields the
+ * hooks read are the case's to set before anybody else sees the fence.
+ */
+static inline void dmabuf_kunit_leaf_init(struct dmabuf_kunit_leaf *leaf,
+					  unsigned int flags, spinlock_t *lock,
+					  u64 context, u64 seqno)
+{
+	spin_lock_init(&leaf->lock);
+	dma_fence_init(&leaf->base, dmabuf_kunit_leaf_ops(flags),
+		       lock ?: &leaf->lock, context, seqno);
+}
+
+/*
+ * A new pending leaf as dmabuf_kunit_leaf_init() makes it, or NULL when
+ * memory runs out; the caller owns the only reference.
+ */
+static inline struct dma_fence *dmabuf_kunit_leaf_create(unsigned int flags,
+							 spinlock_t *lock,
+							 u64 context, u64 seqno)
+{
+	struct dmabuf_kunit_leaf *leaf = kzalloc(sizeof(*leaf), GFP_KERNEL);
+
+	if (!leaf)
+		return NULL;
+	dmabuf_kunit_leaf_init(leaf, flags, lock, context, seqno);
+	return &leaf->base;
+}
+
+/* A default leaf with a lock of its own, or NULL. */
+static inline struct dma_fence *dmabuf_kunit_leaf_alloc(u64 context,
+							u64 seqno)
+{
+	return dmabuf_kunit_leaf_create(0, NULL, context, seqno);
 }
 
 /* How often the core called ->enable_signaling of the leaf @fence. */
@@ -149,29 +360,6 @@ static inline int dmabuf_kunit_leaf_enables(struct dma_fence *fence)
 static inline int dmabuf_kunit_leaf_deadlines(struct dma_fence *fence)
 {
 	return atomic_read(&dmabuf_kunit_to_leaf(fence)->deadlines);
-}
-
-/*
- * A new pending leaf on @context, or NULL when memory runs out; the
- * caller owns the only reference.
- */
-static inline struct dma_fence *dmabuf_kunit_leaf_alloc(u64 context,
-							u64 seqno)
-{
-	/* Inside the function, so a suite without leaves carries no copy. */
-	static const struct dma_fence_ops ops = {
-		.get_driver_name = dmabuf_kunit_leaf_name,
-		.get_timeline_name = dmabuf_kunit_leaf_name,
-		.enable_signaling = dmabuf_kunit_leaf_enable,
-		.set_deadline = dmabuf_kunit_leaf_deadline,
-	};
-	struct dmabuf_kunit_leaf *leaf = kzalloc(sizeof(*leaf), GFP_KERNEL);
-
-	if (!leaf)
-		return NULL;
-	spin_lock_init(&leaf->lock);
-	dma_fence_init(&leaf->base, &ops, &leaf->lock, context, seqno);
-	return &leaf->base;
 }
 
 /*

@@ -2,11 +2,14 @@
 /*
  * dmabuf-demo: the end-to-end demo that "make run" boots into.
  *
- * Chapter 1 is the kernel's side of a fence's life: the "dma-fence-demo"
- * KUnit suite, which this program runs through debugfs and retells.
- * Chapter 2 is what user space sees: fences from two sw_sync timelines,
- * merged into one sync_file, watched with poll and SYNC_IOC_FILE_INFO
- * while each timeline is signalled in turn.
+ * Chapter 1 is a fence's life as user space sees it: a sw_sync timeline,
+ * two fences on it as sync_files, a process blocked on the first until the
+ * timeline reaches it, a wait on the second that gives up, and what
+ * debugfs says meanwhile. Every sentence is checked as it is told, so a
+ * wrong story fails the demo.
+ * Chapter 2 is what user space sees of containers: fences from two sw_sync
+ * timelines, merged into one sync_file, watched with poll and
+ * SYNC_IOC_FILE_INFO while each timeline is signalled in turn.
  * Chapter 3 shares a frame: a buffer from the system dma-buf heap, filled
  * by one process and handed to another over a unix socket, which reads it
  * only once the producer signals the fence it put into the buffer.
@@ -24,6 +27,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/dma-buf.h>
@@ -43,73 +47,25 @@ struct sw_sync_create_fence_data {
 #define SW_SYNC_IOC_INC _IOW(SW_SYNC_IOC_MAGIC, 1, __u32)
 #define SW_SYNC_PATH "/sys/kernel/debug/sync/sw_sync"
 
-#define SUITE_DIR "/sys/kernel/debug/kunit/dma-fence-demo"
-
 static void narrate(const char *line)
 {
 	printf("dmabuf-demo: %s\n", line);
 	fflush(stdout);
 }
 
-static int trigger_suite(void)
+/* Print a debugging view of the kernel's, indented. */
+static void show_file(const char *path)
 {
-	FILE *run = fopen(SUITE_DIR "/run", "w");
+	char line[256];
+	FILE *f = fopen(path, "r");
 
-	if (!run) {
-		fprintf(stderr, "dmabuf-demo: cannot open %s/run: %s\n",
-			SUITE_DIR, strerror(errno));
-		return -1;
+	if (!f) {
+		printf("  (cannot read %s: %s)\n", path, strerror(errno));
+		return;
 	}
-	fputs("run\n", run);
-	return fclose(run);
-}
-
-/*
- * The results file is KTAP: "# text" lines are the story, "ok N" or
- * "not ok N" lines are verdicts.
- */
-static int retell_results(void)
-{
-	FILE *results = fopen(SUITE_DIR "/results", "r");
-	char line[512];
-	int failed = 0, cases = 0;
-
-	if (!results) {
-		fprintf(stderr, "dmabuf-demo: cannot read results: %s\n", strerror(errno));
-		return -1;
-	}
-	while (fgets(line, sizeof(line), results)) {
-		char *text = line + strspn(line, " \t");
-
-		text[strcspn(text, "\n")] = '\0';
-		if (!strncmp(text, "# ", 2) && strncmp(text, "# Subtest:", 10) &&
-		    strncmp(text, "# module:", 9) && !strstr(text, "pass:")) {
-			printf("  kernel: %s\n", text + 2);
-		} else if (!strncmp(text, "not ok ", 7)) {
-			printf("  verdict: FAILED (%s)\n", text + 7);
-			failed++;
-			cases++;
-		} else if (!strncmp(text, "ok ", 3) && line[0] == ' ') {
-			printf("  verdict: every claim above was checked (%s)\n", text + 3);
-			cases++;
-		}
-	}
-	fclose(results);
-	if (!cases) {
-		fprintf(stderr, "dmabuf-demo: the suite reported no result\n");
-		return -1;
-	}
-	return failed ? -1 : 0;
-}
-
-static int kernel_chapter(void)
-{
-	narrate("chapter 1: a fence's life, told by the kernel.");
-	narrate("asking the kernel to run the dma-fence story (" SUITE_DIR "/run)...");
-	if (trigger_suite())
-		return -1;
-	narrate("the kernel told this story; each line was asserted as it happened:");
-	return retell_results();
+	while (fgets(line, sizeof(line), f))
+		printf("  %s", line);
+	fclose(f);
 }
 
 static int fail(const char *what)
@@ -196,12 +152,151 @@ static int open_timeline(const char *name)
 	return fd;
 }
 
+/* A story line that must hold: say it, or say why the story is wrong. */
+static int claim(int holds, const char *line)
+{
+	if (!holds) {
+		fprintf(stderr, "dmabuf-demo: the story went wrong: it is not true that %s\n",
+			line);
+		return -1;
+	}
+	printf("dmabuf-demo: %s\n", line);
+	fflush(stdout);
+	return 0;
+}
+
+/* The status of the sync_file @fd, as SYNC_IOC_FILE_INFO reports it. */
+static int file_status(int fd)
+{
+	struct sync_file_info info = { 0 };
+
+	if (ioctl(fd, SYNC_IOC_FILE_INFO, &info))
+		return fail("SYNC_IOC_FILE_INFO");
+	return info.status;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+#define STORY_BUDGET_MS		5000
+#define STORY_GIVE_UP_MS	30
+
+/* The waiter: poll @fd, then tell @report what poll said and how long it took. */
+static void story_waiter(int fd, int report)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	long long start = now_us(), took;
+	int n = poll(&p, 1, STORY_BUDGET_MS);
+
+	took = now_us() - start;
+	if (n == 1 && !(p.revents & POLLIN))
+		n = -1;
+	if (write(report, &n, sizeof(n)) != sizeof(n) ||
+	    write(report, &took, sizeof(took)) != sizeof(took))
+		_exit(1);
+	_exit(0);
+}
+
+static int fence_chapter(void)
+{
+	int timeline, first, second, report[2], woke, status;
+	struct pollfd p = { .events = POLLIN };
+	char line[160];
+	long long took;
+	pid_t waiter;
+
+	narrate("chapter 1: a fence's life.");
+	timeline = open_timeline("story");
+	if (timeline < 0)
+		return fail("open " SW_SYNC_PATH);
+	narrate("opened a sw_sync timeline, 'story': a fence context no other driver shares, at value 0.");
+
+	first = create_point(timeline, 1, "first");
+	second = create_point(timeline, 2, "second");
+	if (first < 0 || second < 0)
+		return -1;
+	if (claim(!file_status(first) && !file_status(second),
+		  "fence 1 (point 1) and fence 2 (point 2) were created on it, as sync_file fds; both are pending."))
+		return -1;
+	if (show_info(first))
+		return -1;
+
+	if (pipe(report))
+		return fail("pipe");
+	fflush(stdout);
+	waiter = fork();
+	if (waiter < 0)
+		return fail("fork");
+	if (!waiter) {
+		close(report[0]);
+		story_waiter(first, report[1]);
+	}
+	close(report[1]);
+	usleep(20000);
+	snprintf(line, sizeof(line),
+		 "process %d waits in poll() on fence 1, with a %d ms budget; it is still blocked.",
+		 waiter, STORY_BUDGET_MS);
+	if (claim(waitpid(waiter, &status, WNOHANG) == 0, line))
+		return -1;
+	if (claim(file_status(first) == 0,
+		  "nothing has happened yet: SYNC_IOC_FILE_INFO reports fence 1 active."))
+		return -1;
+
+	if (advance(timeline, "story"))
+		return -1;
+	if (read(report[0], &woke, sizeof(woke)) != sizeof(woke) ||
+	    read(report[0], &took, sizeof(took)) != sizeof(took))
+		return fail("read from the waiter");
+	close(report[0]);
+	if (waitpid(waiter, &status, 0) != waiter || !WIFEXITED(status) ||
+	    WEXITSTATUS(status))
+		return fail("the waiter failed");
+	snprintf(line, sizeof(line),
+		 "the timeline reached 1, so fence 1 signalled: the waiter's poll() returned %d (readable) after %lld us.",
+		 woke, took);
+	if (claim(woke == 1, line))
+		return -1;
+	if (claim(file_status(first) == 1 && file_status(second) == 0,
+		  "fence 1 is signalled now; fence 2 comes later on the same timeline and is still pending:"))
+		return -1;
+	if (show_info(first) || show_info(second))
+		return -1;
+
+	p.fd = second;
+	took = now_us();
+	woke = poll(&p, 1, STORY_GIVE_UP_MS);
+	took = now_us() - took;
+	snprintf(line, sizeof(line),
+		 "waited %d ms for fence 2, which nobody signals: poll() returned %d (timed out) after %lld us.",
+		 STORY_GIVE_UP_MS, woke, took);
+	if (claim(woke == 0, line))
+		return -1;
+
+	narrate("what debugfs shows meanwhile, /sys/kernel/debug/sync/info:");
+	show_file("/sys/kernel/debug/sync/info");
+
+	if (advance(timeline, "story"))
+		return -1;
+	if (claim(file_status(second) == 1,
+		  "the timeline reached 2: fence 2 signalled too, and the story ends."))
+		return -1;
+	close(first);
+	close(second);
+	close(timeline);
+	return 0;
+}
+
 static int sync_file_chapter(void)
 {
 	struct sync_merge_data merge = { .name = "render+scanout" };
 	int render, scanout, a, b;
 
-	narrate("chapter 2: explicit fences in user space (sync_file and sw_sync).");
+	narrate("chapter 2: one sync_file for fences of two timelines.");
 	render = open_timeline("render");
 	scanout = open_timeline("scanout");
 	if (render < 0 || scanout < 0)
@@ -395,21 +490,6 @@ static int consume_frame(int sock)
 	return bad ? -1 : 0;
 }
 
-/* Step 4: what the kernel's debugging views say about the buffer. */
-static void show_file(const char *path)
-{
-	char line[256];
-	FILE *f = fopen(path, "r");
-
-	if (!f) {
-		printf("  (cannot read %s: %s)\n", path, strerror(errno));
-		return;
-	}
-	while (fgets(line, sizeof(line), f))
-		printf("  %s", line);
-	fclose(f);
-}
-
 static int heap_chapter(void)
 {
 	int sv[2], buf, timeline, status;
@@ -461,7 +541,7 @@ static int heap_chapter(void)
 int main(void)
 {
 	narrate("this kernel runs our clean-room dma-buf subsystem.");
-	if (kernel_chapter() || sync_file_chapter() || heap_chapter())
+	if (fence_chapter() || sync_file_chapter() || heap_chapter())
 		return 1;
 	narrate("done: fences were created, merged, waited on and signalled.");
 	return 0;
