@@ -214,14 +214,16 @@ static int fence_chapter(void)
 	timeline = open_timeline("story");
 	if (timeline < 0)
 		return fail("open " SW_SYNC_PATH);
-	narrate("opened a sw_sync timeline, 'story': a fence context no other driver shares, at value 0.");
+	narrate("opened a sw_sync timeline, 'story': a fence context no other");
+	narrate("driver shares, at value 0.");
 
 	first = create_point(timeline, 1, "first");
 	second = create_point(timeline, 2, "second");
 	if (first < 0 || second < 0)
 		return -1;
 	if (claim(!file_status(first) && !file_status(second),
-		  "fence 1 (point 1) and fence 2 (point 2) were created on it, as sync_file fds; both are pending."))
+		  "fence 1 (point 1) and fence 2 (point 2) were created on it, as sync_file fds;\n"
+		  "  both are pending."))
 		return -1;
 	if (show_info(first))
 		return -1;
@@ -262,7 +264,8 @@ static int fence_chapter(void)
 	if (claim(woke == 1, line))
 		return -1;
 	if (claim(file_status(first) == 1 && file_status(second) == 0,
-		  "fence 1 is signalled now; fence 2 comes later on the same timeline and is still pending:"))
+		  "fence 1 is signalled now; fence 2 comes later on the same timeline\n"
+		  "  and is still pending:"))
 		return -1;
 	if (show_info(first) || show_info(second))
 		return -1;
