@@ -5,8 +5,8 @@
  * Runs the in-kernel cases (through debugfs) and then a fixed list of
  * user space cases that each repeat one thing a driver or a compositor
  * really does with dma-buf, sync_file, sw_sync and udmabuf. The same
- * static binary runs on our kernel and on stock 6.12, so every case only
- * uses the 6.12 ABI.
+ * static binary runs on any kernel that implements this ABI, so every
+ * case uses only what the ABI gives user space.
  *
  * Default output is one "BENCH <case> <ns_per_op> <ops>" line per case.
  * --smoke runs one operation per case and prints kselftest TAP instead,
@@ -36,7 +36,7 @@
 
 #include "sw-sync-abi.h"
 
-/* Fail the build, not the benchmark, if a header drifted from 6.12. */
+/* Fail the build, not the benchmark, if a header drifted from the ABI. */
 static_assert(DMA_HEAP_IOCTL_ALLOC == 0xc0184800, "abi");
 static_assert(DMA_BUF_IOCTL_SYNC == 0x40086200, "abi");
 static_assert(SYNC_IOC_MERGE == 0xc0303e03, "abi");

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmabuf-fd: the user space contract of a dma-buf file descriptor, as
- * Linux 6.12 defines it: mmap, llseek, the DMA_BUF_* ioctls, poll on the
- * buffer's implicit fences, fdinfo, the debugfs bufinfo file and the
- * lifetime of the descriptor across dup, fork and SCM_RIGHTS.
+ * dmabuf-fd: the user space contract of a dma-buf file descriptor: mmap,
+ * llseek, the DMA_BUF_* ioctls, poll on the buffer's implicit fences,
+ * fdinfo, the debugfs bufinfo file and the lifetime of the descriptor
+ * across dup, fork and SCM_RIGHTS.
  *
  * Buffers come from the test exporter's debugfs control file (see
  * dmabuf-test-ctl.h), fences from sw_sync. Each case is named after
- * the behaviour it checks. Only what 6.12 gives user space is asserted
+ * the behaviour it checks. Only what the ABI gives user space is asserted
  * (ABI: user space sees exactly this), so the program passes on any kernel
  * that keeps that ABI. Needs the test exporter, CONFIG_SW_SYNC, debugfs at
  * /sys/kernel/debug and root; without them every case skips.
@@ -52,7 +52,7 @@
 #include "dmabuf-util.h"
 #include "sw-sync-abi.h"
 
-/* The dma-buf ABI as 6.12 has it on x86_64 (and every other LP64 arch). */
+/* The dma-buf ABI, fixed for user space on x86_64 and every other LP64 arch. */
 static_assert(sizeof(struct dma_buf_sync) == 8, "abi");
 static_assert(sizeof(struct dma_buf_export_sync_file) == 8, "abi");
 static_assert(sizeof(struct dma_buf_import_sync_file) == 8, "abi");
@@ -452,7 +452,8 @@ struct obj_line {
 
 /*
  * Parse the object line at the start of @text into @o and check that
- * printing the values back in 6.12's format gives the very same line.
+ * printing the values back in the layout the ABI fixes gives the very
+ * same line.
  */
 static bool parse_obj(const char *text, struct obj_line *o)
 {
@@ -777,7 +778,7 @@ TEST_F(dmabuf_fd, every_buffer_has_its_own_inode)
 	ASSERT_EQ(sb.st_dev, sa.st_dev);
 }
 
-/* No read or write in 6.12's file_operations. */
+/* ABI: a dma-buf has no read or write; user space sees both fail. */
 TEST_F(dmabuf_fd, read_and_write_fail)
 {
 	int fd = new_buf(self), ro = export_buf(self, self->page, O_RDONLY, 0);
@@ -828,7 +829,7 @@ TEST_F(dmabuf_fd, llseek_anything_else_einval)
 	}
 }
 
-/* 6.12 reports the position without storing it: fdinfo pos stays 0. */
+/* ABI: llseek reports the position without storing it, so fdinfo's pos stays 0. */
 TEST_F(dmabuf_fd, llseek_leaves_file_position_alone)
 {
 	int fd = new_buf(self);
@@ -966,7 +967,7 @@ TEST_F(dmabuf_fd, mmap_of_no_mmap_buffer_einval)
 }
 
 /*
- * The 6.12 core leaves private mappings to the exporter. The test
+ * The dma-buf core leaves private mappings to the exporter. The test
  * exporter maps the buffer's pages as PFNs, which cannot be copied on
  * write, so it must refuse them. Never touched here: if the mmap went
  * through, the first fault would hit a BUG_ON in vmf_insert_pfn().
@@ -1024,7 +1025,7 @@ TEST_F(dmabuf_fd, sync_every_valid_flag_combination)
 		ASSERT_EQ(0, sync_buf(fd, DMA_BUF_SYNC_START | dirs[i]));
 		ASSERT_EQ(0, sync_buf(fd, DMA_BUF_SYNC_END | dirs[i]));
 	}
-	/* 6.12 keeps no count: brackets may nest or be left unbalanced */
+	/* ABI: no count is kept, so brackets may nest or be left unbalanced */
 	ASSERT_EQ(0, sync_buf(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ));
 	ASSERT_EQ(0, sync_buf(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE));
 	ASSERT_EQ(0, sync_buf(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
@@ -1317,7 +1318,7 @@ TEST_F(dmabuf_fd, set_name_bad_pointer_efault)
 	ASSERT_TRUE(name_is(_metadata, fd, "abc"));
 }
 
-/* The name belongs to the buffer; 6.12 allows renaming while attached. */
+/* The name belongs to the buffer; ABI: renaming while attached is allowed. */
 TEST_F(dmabuf_fd, set_name_shared_by_dups_and_allowed_when_attached)
 {
 	int fd = new_buf(self);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmabuf-heaps: the user space contract of /dev/dma_heap, as Linux 6.12
- * defines it, checked on every heap present.
+ * dmabuf-heaps: the user space contract of /dev/dma_heap, checked on
+ * every heap present.
  *
  * Each case is a test of the dma_heap fixture, named after the behaviour
  * it checks, and runs in a process of its own. Only what the ABI promises
@@ -47,7 +47,7 @@
 
 #include "dmabuf-util.h"
 
-/* The ABI as 6.12 has it, on every architecture. */
+/* The ABI, fixed for user space, the same on every architecture. */
 static_assert(sizeof(struct dma_heap_allocation_data) == 24, "abi");
 static_assert(DMA_HEAP_IOCTL_ALLOC == 0xc0184800, "abi");
 static_assert(DMA_HEAP_VALID_FD_FLAGS == (O_CLOEXEC | O_ACCMODE), "abi");
@@ -368,8 +368,9 @@ TEST_F(dma_heap, every_heap_mmap_sync_round_trip)
 }
 
 /*
- * Memory comes back zeroed even right after other buffers of the same
- * heap were filled and freed (upstream's check, on every heap).
+ * ABI: user space never sees a previous buffer's data. Memory comes back
+ * zeroed even right after other buffers of the same heap were filled and
+ * freed; checked on every heap.
  */
 TEST_F(dma_heap, every_heap_reused_memory_is_zeroed)
 {
@@ -530,11 +531,11 @@ static unsigned int heap_mmap_matrix(struct __test_metadata *const _metadata,
 }
 
 /*
- * Every mmap() flavour, length and offset gives 6.12's result: the system
- * heap maps a private mapping of one page and refuses a longer one, even
- * where the pages come from one high-order chunk; the CMA heap refuses
- * every private mapping; both refuse a mapping past the end, and a shared
- * writable mapping of a read-only descriptor.
+ * Every mmap() flavour, length and offset gives the result the ABI
+ * fixes: the system heap maps a private mapping of one page and refuses
+ * a longer one, even where the pages come from one high-order chunk; the
+ * CMA heap refuses every private mapping; both refuse a mapping past the
+ * end, and a shared writable mapping of a read-only descriptor.
  */
 TEST_F(dma_heap, every_heap_mmap_matrix_matches_6_12)
 {
@@ -967,7 +968,7 @@ TEST_F(dma_heap, cma_heap_larger_than_area_enomem)
 	close(fd);
 }
 
-/* CMA buffers are mapped shared only, as 6.12 has it. */
+/* ABI: CMA buffers are mapped shared only; a private mapping fails. */
 TEST_F(dma_heap, cma_heap_private_mapping_einval)
 {
 	const char *cma = cma_heap();

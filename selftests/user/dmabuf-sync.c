@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmabuf-sync: the user space contract of sync_file and sw_sync, as
- * Linux 6.12 defines it.
+ * dmabuf-sync: the user space contract of sync_file and sw_sync.
  *
  * Each case is a test of the sw_sync fixture, named after the behaviour
  * it checks, and runs in a process of its own with a timeline of its own.
@@ -55,7 +54,7 @@ struct sw_sync_get_deadline {
 #define SW_SYNC_GET_DEADLINE \
 	_IOWR(SW_SYNC_IOC_MAGIC, 2, struct sw_sync_get_deadline)
 
-/* The ABI as 6.12 has it on x86_64 (and every other 64-bit arch). */
+/* The ABI, fixed for user space on x86_64 and every other 64-bit arch. */
 static_assert(sizeof(struct sw_sync_create_fence_data) == 40, "abi");
 static_assert(sizeof(struct sw_sync_get_deadline) == 16, "abi");
 static_assert(sizeof(struct sync_merge_data) == 48, "abi");
@@ -418,8 +417,9 @@ TEST_F(sw_sync, inc_bad_pointer_efault)
 }
 
 /*
- * 6.12 does not reject increments above INT_MAX: it applies them in
- * INT_MAX-sized steps, so that no point is jumped over.
+ * Older kernels accept increments above INT_MAX, so rejecting them would
+ * break userspace. They are applied in INT_MAX-sized steps, so that no
+ * point is jumped over.
  */
 TEST_F(sw_sync, inc_above_int_max_is_applied_in_steps)
 {
@@ -861,9 +861,10 @@ TEST_F(sw_sync, file_info_bad_pointers_efault)
 
 /*
  * The whole-file status (num_fences == 0) is that of the merged fence,
- * pending while any member is. With entries requested, 6.12 folds the
- * member states in order instead: the first member at or below zero sets
- * it. Members are ordered by fence context, i.e. by timeline age.
+ * pending while any member is. ABI: with entries requested, user space
+ * sees the member states folded in order instead: the first member at or
+ * below zero sets it. Members are ordered by fence context, i.e. by
+ * timeline age.
  */
 TEST_F(sw_sync, file_info_status_of_errored_merge)
 {
@@ -1125,7 +1126,7 @@ TEST_F(sw_sync, sync_file_proc_link_is_anon_inode)
 	ASSERT_FALSE(is_sync_file(tl));
 }
 
-/* No read, write, llseek or mmap in 6.12's file_operations. */
+/* ABI: a sync_file has no read, write, llseek or mmap; user space sees them fail. */
 TEST_F(sw_sync, sync_file_read_einval)
 {
 	int tl = self->tl;
@@ -1292,7 +1293,7 @@ TEST_F(sw_sync, info_lists_timeline_with_pending_points)
 		 "\n%s: 424242\n  fence active: 424245 / 424242\n"
 		 "  fence active: 424250 / 424242\n\n", my_comm());
 	ASSERT_NE(NULL, strstr(info, want));
-	/* 6.12 never registers sync_files, so that section stays empty */
+	/* ABI: sync_files are never registered there, so that section stays empty */
 	ASSERT_NE(NULL, strstr(info, fences));
 	ASSERT_STREQ(fences, strstr(info, fences));
 	free(info);

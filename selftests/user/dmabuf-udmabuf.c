@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * dmabuf-udmabuf: the user space contract of /dev/udmabuf, as Linux 6.12
- * defines it.
+ * dmabuf-udmabuf: the user space contract of /dev/udmabuf.
  *
- * Each case is named after the behaviour it checks. Only what 6.12 gives
- * user space is asserted (ABI: user space sees exactly this), so the
+ * Each case is named after the behaviour it checks. Only what the ABI
+ * gives user space is asserted (ABI: user space sees exactly this), so the
  * program passes on any kernel that keeps that ABI. Needs CONFIG_UDMABUF
  * and root (module parameters in sysfs, file limits); without /dev/udmabuf
  * every case skips. Cases on hugetlbfs memfds skip themselves when no huge
@@ -52,7 +51,7 @@
 #include "dmabuf-test-ctl.h"
 #include "dmabuf-util.h"
 
-/* The ABI as 6.12 has it, the same on 32-bit and 64-bit architectures. */
+/* The ABI, fixed for user space, the same on 32-bit and 64-bit architectures. */
 static_assert(sizeof(struct udmabuf_create) == 24, "abi");
 static_assert(sizeof(struct udmabuf_create_item) == 24, "abi");
 static_assert(sizeof(struct udmabuf_create_list) == 8, "abi");
@@ -71,7 +70,7 @@ static_assert(UDMABUF_FLAGS_CLOEXEC == 1, "abi");
 #define PARAM_DIR	"/sys/module/udmabuf/parameters/"
 #define MIB		(1024 * 1024ull)
 
-/* 6.12's defaults of the module parameters. */
+/* ABI: the module parameters' defaults, as user space sees them in sysfs. */
 #define DEFAULT_LIST_LIMIT	1024
 #define DEFAULT_SIZE_LIMIT_MB	64
 
@@ -394,7 +393,7 @@ TEST_F(udmabuf, cloexec_flag_gives_cloexec_fd)
 	ASSERT_FALSE(cloexec(fd));
 }
 
-/* 6.12 never checked the other bits; rejecting them now would break ABI. */
+/* Older kernels ignore the other flag bits, so rejecting them would break userspace. */
 TEST_F(udmabuf, unknown_flag_bits_are_ignored)
 {
 	struct udmabuf_create_item it;
@@ -1025,10 +1024,11 @@ TEST_F(udmabuf, mapping_at_offset_sees_later_pages)
 }
 
 /*
- * Every mmap() flavour, length and offset gives 6.12's result: shared
- * mappings inside the buffer work and show the right pages, private ones
- * and any reaching past the end fail with EINVAL. The buffer starts one
- * page into its memfd, so the pages shown are checked against the range.
+ * Every mmap() flavour, length and offset gives the result the ABI
+ * fixes: shared mappings inside the buffer work and show the right pages,
+ * private ones and any reaching past the end fail with EINVAL. The buffer
+ * starts one page into its memfd, so the pages shown are checked against
+ * the range.
  */
 TEST_F(udmabuf, mmap_matrix_matches_6_12)
 {
@@ -1091,7 +1091,7 @@ TEST_F(udmabuf, sync_ioctl_round_trip)
 	ASSERT_EQ(0, munmap(p, 4 * self->page));
 }
 
-/* 6.12 keeps no CPU mapping until the first START; END alone fails. */
+/* ABI: no CPU mapping exists until the first START, so END alone fails. */
 TEST_F(udmabuf, sync_end_before_any_start_einval)
 {
 	int memfd = memfd_of(self, 1), fd;

@@ -206,8 +206,8 @@ static inline int recv_fd(int sock)
 }
 
 /*
- * How an exporter maps its buffer into user space on 6.12, which decides
- * which mmap() calls succeed (see mmap_errno_612()).
+ * How an exporter maps its buffer into user space, which decides which
+ * mmap() calls succeed (see mmap_errno_612()).
  */
 enum mmap_model {
 	/*
@@ -220,9 +220,10 @@ enum mmap_model {
 };
 
 /*
- * Minus the errno 6.12 gives mmap(NULL, @len, @prot, @flags, fd, @off) on
- * a dma-buf of @size bytes whose descriptor has access mode @accmode, or 0
- * where it succeeds. The checks, in the order the kernel makes them:
+ * Minus the errno the ABI fixes for mmap(NULL, @len, @prot, @flags, fd,
+ * @off) on a dma-buf of @size bytes whose descriptor has access mode
+ * @accmode, or 0 where it succeeds. The checks, in the order the kernel
+ * makes them:
  *
  *  - mm: a shared writable mapping needs a descriptor open for writing
  *    (EACCES);
@@ -256,8 +257,8 @@ static inline int mmap_errno_612(enum mmap_model model, size_t size,
  * Try every combination of shared or private, read-only or read-write,
  * lengths of one page, two pages, the whole buffer and one page more, at
  * offsets 0, one page, the last page and the end, on the dma-buf @fd of
- * @size bytes (at least two pages). Each mmap() must give what 6.12
- * gives; a mapping that works must show the buffer's pages from @off on:
+ * @size bytes (at least two pages). Each mmap() must give what the ABI
+ * fixes; a mapping that works must show the buffer's pages from @off on:
  * @tags, if not NULL, holds the first 64-bit word of every page. Reports
  * every mismatch; returns how many there were.
  */
