@@ -537,7 +537,7 @@ static unsigned int heap_mmap_matrix(struct __test_metadata *const _metadata,
  * CMA heap refuses every private mapping; both refuse a mapping past the
  * end, and a shared writable mapping of a read-only descriptor.
  */
-TEST_F(dma_heap, every_heap_mmap_matrix_matches_6_12)
+TEST_F(dma_heap, every_heap_mmap_matrix_matches_the_abi)
 {
 	const size_t system_sizes[] = { 4 * page_size, 1 * MiB, 4 * MiB };
 	const char *cma = cma_heap();

@@ -1030,7 +1030,7 @@ TEST_F(udmabuf, mapping_at_offset_sees_later_pages)
  * starts one page into its memfd, so the pages shown are checked against
  * the range.
  */
-TEST_F(udmabuf, mmap_matrix_matches_6_12)
+TEST_F(udmabuf, mmap_matrix_matches_the_abi)
 {
 	const size_t sizes[] = { 2, 4, 1 * MIB / self->page,
 				 4 * MIB / self->page };

@@ -207,7 +207,7 @@ static inline int recv_fd(int sock)
 
 /*
  * How an exporter maps its buffer into user space, which decides which
- * mmap() calls succeed (see mmap_errno_612()).
+ * mmap() calls succeed (see mmap_abi_errno()).
  */
 enum mmap_model {
 	/*
@@ -235,7 +235,7 @@ enum mmap_model {
  *    private mapping whatever the access mode): so a private mapping of
  *    one page works and a longer one fails with EINVAL.
  */
-static inline int mmap_errno_612(enum mmap_model model, size_t size,
+static inline int mmap_abi_errno(enum mmap_model model, size_t size,
 				 int accmode, int prot, int flags, size_t len,
 				 off_t off, size_t page)
 {
@@ -277,7 +277,7 @@ static inline unsigned int mmap_matrix(int fd, size_t size, int accmode,
 		unsigned int t = n / 32, p = n / 16 % 2;
 		size_t len = lens[n / 4 % 4], i;
 		off_t off = offs[n % 4];
-		int want = mmap_errno_612(model, size, accmode, protections[p],
+		int want = mmap_abi_errno(model, size, accmode, protections[p],
 					  types[t], len, off, page);
 		char *mem = mmap(NULL, len, protections[p], types[t], fd, off);
 		int got = mem == MAP_FAILED ? -errno : 0;
