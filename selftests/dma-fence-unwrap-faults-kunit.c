@@ -46,8 +46,8 @@ static void *array_mem_refused(size_t bytes)
 static void merge_without_memory(struct kunit *test, bool at_array)
 {
 	u64 ctx = dma_fence_context_alloc(1);
-	struct dma_fence *a1 = leaf(test, &mock_ops32, ctx, 1);
-	struct dma_fence *a2 = leaf(test, &mock_ops32, ctx, 2);
+	struct dma_fence *a1 = leaf(test, BARE32, ctx, 1);
+	struct dma_fence *a2 = leaf(test, BARE32, ctx, 2);
 	struct dma_fence *b = solo(test), *c = solo(test), *d = solo(test);
 	struct dma_fence *done = solo_done(test);
 	struct dma_fence *pair[] = { b, c };

@@ -29,12 +29,6 @@
 /* Most leaves a walk records before it only counts. */
 #define WALK_MAX		16
 
-static const struct dma_fence_ops mock_ops64 = {
-	.use_64bit_seqno = true,
-	.get_driver_name = mock_name,
-	.get_timeline_name = mock_name,
-};
-
 /* ------------------------------------------------------------------ */
 /* Helpers                                                             */
 /* ------------------------------------------------------------------ */
@@ -79,8 +73,7 @@ static struct leaf_batch *leaf_batch(struct kunit *test, unsigned int count,
 
 	batch->base = dma_fence_context_alloc(contexts);
 	for (i = 0; i < count; i++) {
-		batch->fences[i] = mock_alloc(&mock_ops32,
-					      batch->base + i % contexts,
+		batch->fences[i] = mock_alloc(BARE32, batch->base + i % contexts,
 					      1 + i / contexts);
 		KUNIT_ASSERT_NOT_NULL(test, batch->fences[i]);
 	}
@@ -361,7 +354,10 @@ static unsigned int single_beside_earlier(struct kunit *test,
 					  struct dma_fence *p,
 					  struct dma_fence **in)
 {
-	struct dma_fence *earlier = leaf(test, p->ops, p->context,
+	/* The same kind of leaf as @p, told apart by its ops. */
+	unsigned int flags = p->ops == dmabuf_kunit_leaf_ops(BARE64) ?
+			     BARE64 : BARE32;
+	struct dma_fence *earlier = leaf(test, flags, p->context,
 					 p->seqno - 1);
 	struct dma_fence *member[] = { earlier };
 
@@ -390,8 +386,7 @@ KUNIT_ARRAY_PARAM_DESC(single_cases, single_cases, desc);
 static void merge_of_one_pending_fence_returns_that_fence(struct kunit *test)
 {
 	const struct single_case *param = test->param_value;
-	struct dma_fence *p = leaf(test, &mock_ops32,
-				   dma_fence_context_alloc(1), 10);
+	struct dma_fence *p = leaf(test, BARE32, dma_fence_context_alloc(1), 10);
 	struct dma_fence_unwrap cursors[3];
 	struct dma_fence *in[3], *merged;
 	unsigned int count, before;
@@ -489,11 +484,10 @@ KUNIT_ARRAY_PARAM_DESC(later_cases, later_cases, desc);
 static void merge_keeps_later_fence_of_context_in_any_order(struct kunit *test)
 {
 	const struct later_case *param = test->param_value;
-	const struct dma_fence_ops *ops = param->use_64bit ? &mock_ops64 :
-							     &mock_ops32;
+	unsigned int flags = param->use_64bit ? BARE64 : BARE32;
 	u64 context = dma_fence_context_alloc(1);
-	struct dma_fence *a = leaf(test, ops, context, param->first);
-	struct dma_fence *b = leaf(test, ops, context, param->second);
+	struct dma_fence *a = leaf(test, flags, context, param->first);
+	struct dma_fence *b = leaf(test, flags, context, param->second);
 	struct dma_fence *winner = param->second_wins ? b : a;
 	struct dma_fence *other = solo(test);
 	struct dma_fence *want[2];
@@ -517,8 +511,8 @@ static void merge_keeps_later_fence_of_context_in_any_order(struct kunit *test)
 static void merge_of_equal_seqnos_keeps_one_of_them(struct kunit *test)
 {
 	u64 context = dma_fence_context_alloc(1);
-	struct dma_fence *a = leaf(test, &mock_ops32, context, 7);
-	struct dma_fence *b = leaf(test, &mock_ops32, context, 7);
+	struct dma_fence *a = leaf(test, BARE32, context, 7);
+	struct dma_fence *b = leaf(test, BARE32, context, 7);
 	struct dma_fence *merged;
 
 	merged = owned(test, dma_fence_unwrap_merge(a, b));
@@ -528,12 +522,12 @@ static void merge_of_equal_seqnos_keeps_one_of_them(struct kunit *test)
 static void merge_flattens_chains_and_arrays_per_context(struct kunit *test)
 {
 	u64 ctx = dma_fence_context_alloc(3);
-	struct dma_fence *a1 = leaf(test, &mock_ops32, ctx, 1);
-	struct dma_fence *a2 = leaf(test, &mock_ops32, ctx, 2);
-	struct dma_fence *b1 = leaf(test, &mock_ops64, ctx + 1, 1);
-	struct dma_fence *b3 = leaf(test, &mock_ops64, ctx + 1, 3);
-	struct dma_fence *c0 = leaf(test, &mock_ops32, ctx + 2, 0);
-	struct dma_fence *c1 = leaf(test, &mock_ops32, ctx + 2, 1);
+	struct dma_fence *a1 = leaf(test, BARE32, ctx, 1);
+	struct dma_fence *a2 = leaf(test, BARE32, ctx, 2);
+	struct dma_fence *b1 = leaf(test, BARE64, ctx + 1, 1);
+	struct dma_fence *b3 = leaf(test, BARE64, ctx + 1, 3);
+	struct dma_fence *c0 = leaf(test, BARE32, ctx + 2, 0);
+	struct dma_fence *c1 = leaf(test, BARE32, ctx + 2, 1);
 	struct dma_fence *newest[] = { a2, b1 };
 	struct dma_fence *loose[] = { b3, c0 };
 	struct dma_fence *want[] = { a2, b3, c1 };
@@ -667,8 +661,8 @@ static void merge_result_signals_after_all_with_first_error(struct kunit *test)
 static void merge_result_ignores_dropped_earlier_fence(struct kunit *test)
 {
 	u64 context = dma_fence_context_alloc(1);
-	struct dma_fence *early = leaf(test, &mock_ops32, context, 1);
-	struct dma_fence *late = leaf(test, &mock_ops32, context, 2);
+	struct dma_fence *early = leaf(test, BARE32, context, 1);
+	struct dma_fence *late = leaf(test, BARE32, context, 2);
 	struct dma_fence *other = solo(test);
 	struct dma_fence *merged;
 

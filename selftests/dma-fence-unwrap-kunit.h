@@ -26,40 +26,31 @@
 
 #include "dmabuf-kunit.h"
 
+/* One lock for every leaf of the unwrap suites, as a driver ring would. */
 static DEFINE_SPINLOCK(mock_lock);
 
-static inline const char *mock_name(struct dma_fence *fence)
+/* Leaves with nothing but the names: the core's defaults do the rest. */
+#define BARE32		DMABUF_KUNIT_LEAF_BARE
+#define BARE64		(DMABUF_KUNIT_LEAF_BARE | DMABUF_KUNIT_LEAF_SEQNO64)
+
+/* A new pending bare leaf of @flags on the shared lock, or NULL. */
+static inline struct dma_fence *mock_alloc(unsigned int flags, u64 context,
+					   u64 seqno)
 {
-	return "unwrap-kunit";
-}
-
-static const struct dma_fence_ops mock_ops32 = {
-	.get_driver_name = mock_name,
-	.get_timeline_name = mock_name,
-};
-
-static inline struct dma_fence *mock_alloc(const struct dma_fence_ops *ops,
-					   u64 context, u64 seqno)
-{
-	struct dma_fence *fence = kzalloc(sizeof(*fence), GFP_KERNEL);
-
-	if (fence)
-		dma_fence_init(fence, ops, &mock_lock, context, seqno);
-	return fence;
+	return dmabuf_kunit_leaf_create(flags, &mock_lock, context, seqno);
 }
 
 /* A pending leaf fence; the case's reference is dropped when it ends. */
-static inline struct dma_fence *leaf(struct kunit *test,
-				     const struct dma_fence_ops *ops,
+static inline struct dma_fence *leaf(struct kunit *test, unsigned int flags,
 				     u64 context, u64 seqno)
 {
-	return dmabuf_kunit_fence_adopt(test, mock_alloc(ops, context, seqno));
+	return dmabuf_kunit_fence_adopt(test, mock_alloc(flags, context, seqno));
 }
 
 /* A leaf on a timeline of its own. */
 static inline struct dma_fence *solo(struct kunit *test)
 {
-	return leaf(test, &mock_ops32, dma_fence_context_alloc(1), 1);
+	return leaf(test, BARE32, dma_fence_context_alloc(1), 1);
 }
 
 /* A leaf on a timeline of its own that has already completed. */

@@ -53,7 +53,7 @@ static struct fence_pool *fence_pool_new(struct kunit *test, u64 base,
 							fence_pool_retire,
 							pool), 0);
 	for (i = 0; i < count; i++) {
-		pool->fence[i] = rt_fence_alloc(&rt_ops, base + i, seqno);
+		pool->fence[i] = dmabuf_kunit_leaf_alloc(base + i, seqno);
 		KUNIT_ASSERT_NOT_NULL(test, pool->fence[i]);
 		pool->count = i + 1;
 	}
@@ -239,11 +239,11 @@ KUNIT_ARRAY_PARAM(order, order_cases, order_desc);
 static void add_takes_over_only_when_seqno_is_later_for_ops_width(struct kunit *test)
 {
 	const struct order_case *c = test->param_value;
-	const struct dma_fence_ops *ops = c->wide ? &rt_ops64 : &rt_ops;
+	unsigned int flags = c->wide ? DMABUF_KUNIT_LEAF_SEQNO64 : 0;
 	struct dma_resv *obj = resv_new(test);
 	u64 ctx = dma_fence_context_alloc(1);
-	struct dma_fence *first = fence_new_ops(test, ops, ctx, c->first);
-	struct dma_fence *second = fence_new_ops(test, ops, ctx, c->second);
+	struct dma_fence *first = fence_new_flags(test, flags, ctx, c->first);
+	struct dma_fence *second = fence_new_flags(test, flags, ctx, c->second);
 	struct snap *s;
 
 	resv_add(test, obj, first, DMA_RESV_USAGE_READ);

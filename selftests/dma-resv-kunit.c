@@ -499,15 +499,15 @@ static void set_deadline_reaches_unsignalled_fences_of_classes(struct kunit *tes
 	dma_resv_set_deadline(obj, DMA_RESV_USAGE_WRITE, when);
 
 	for (u = DMA_RESV_USAGE_KERNEL; u <= DMA_RESV_USAGE_BOOKKEEP; u++) {
-		struct rt_fence *rf = to_rt(f[u]);
+		struct dmabuf_kunit_leaf *leaf = dmabuf_kunit_to_leaf(f[u]);
 
-		KUNIT_EXPECT_EQ(test, atomic_read(&rf->deadline_calls),
+		KUNIT_EXPECT_EQ(test, atomic_read(&leaf->deadlines),
 				u <= DMA_RESV_USAGE_WRITE ? 1 : 0);
 		if (u <= DMA_RESV_USAGE_WRITE)
-			KUNIT_EXPECT_EQ(test, ktime_compare(rf->deadline, when),
-					0);
+			KUNIT_EXPECT_EQ(test,
+					ktime_compare(leaf->deadline, when), 0);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_read(&to_rt(done)->deadline_calls), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_deadlines(done), 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -528,12 +528,12 @@ static struct seq_file *seq_new(struct kunit *test, size_t size)
 static void describe_prints_a_line_per_fence_up_to_read(struct kunit *test)
 {
 	static const char expected[] =
-		"\tkernel fence:" DRIVER_NAME " " TIMELINE_NAME
-		" seq 11 unsignalled\n"
-		"\twrite fence:" DRIVER_NAME " " TIMELINE_NAME
-		" seq 12 signalled\n"
-		"\tread fence:" DRIVER_NAME " " TIMELINE_NAME
-		" seq 13 unsignalled\n";
+		"\tkernel fence:" DMABUF_KUNIT_LEAF_DRIVER " "
+		DMABUF_KUNIT_LEAF_TIMELINE " seq 11 unsignalled\n"
+		"\twrite fence:" DMABUF_KUNIT_LEAF_DRIVER " "
+		DMABUF_KUNIT_LEAF_TIMELINE " seq 12 signalled\n"
+		"\tread fence:" DMABUF_KUNIT_LEAF_DRIVER " "
+		DMABUF_KUNIT_LEAF_TIMELINE " seq 13 unsignalled\n";
 	struct dma_resv *obj = resv_new(test);
 	struct seq_file *seq = seq_new(test, 512);
 	enum dma_resv_usage u;

@@ -26,9 +26,6 @@
 
 #include "dmabuf-kunit.h"
 
-#define DRIVER_NAME		"resv-kunit"
-#define TIMELINE_NAME		"resv-tl"
-
 /* How long a case waits for one of its threads before calling it stuck. */
 #define THREAD_GRACE		(60 * HZ)
 /* Budget of waits that are expected to run out. */
@@ -45,89 +42,34 @@
 /* Test fences                                                         */
 /* ------------------------------------------------------------------ */
 
-struct rt_fence {
-	struct dma_fence base;	/* first: dma_fence_free() frees the whole */
-	spinlock_t lock;
-	atomic_t deadline_calls;
-	ktime_t deadline;
-};
-
-static_assert(offsetof(struct rt_fence, base) == 0);
-
-static inline struct rt_fence *to_rt(struct dma_fence *fence)
-{
-	return container_of(fence, struct rt_fence, base);
-}
-
-static inline const char *rt_driver_name(struct dma_fence *fence)
-{
-	return DRIVER_NAME;
-}
-
-static inline const char *rt_timeline_name(struct dma_fence *fence)
-{
-	return TIMELINE_NAME;
-}
-
-static inline void rt_set_deadline(struct dma_fence *fence, ktime_t deadline)
-{
-	struct rt_fence *rf = to_rt(fence);
-
-	WRITE_ONCE(rf->deadline, deadline);
-	atomic_inc(&rf->deadline_calls);
-}
-
-/* 32 bit seqnos that wrap, the legacy default. */
-static const struct dma_fence_ops rt_ops = {
-	.get_driver_name = rt_driver_name,
-	.get_timeline_name = rt_timeline_name,
-	.set_deadline = rt_set_deadline,
-};
-
-static const struct dma_fence_ops rt_ops64 = {
-	.use_64bit_seqno = true,
-	.get_driver_name = rt_driver_name,
-	.get_timeline_name = rt_timeline_name,
-	.set_deadline = rt_set_deadline,
-};
-
 /* Whether @fence looks like a live fence made by these suites. */
-static inline bool rt_fence_sane(struct dma_fence *fence)
+static inline bool fence_sane(struct dma_fence *fence)
 {
 	if (!fence)
 		return false;
-	if (fence->ops != &rt_ops && fence->ops != &rt_ops64)
+	if (!dmabuf_kunit_is_leaf(fence))
 		return false;
 	return kref_read(&fence->refcount) > 0;
 }
 
-/* A fence nobody else knows about; the caller owns the one reference. */
-static inline struct dma_fence *
-rt_fence_alloc(const struct dma_fence_ops *ops, u64 context, u64 seqno)
+/*
+ * A leaf of @flags (32-bit seqnos that wrap unless DMABUF_KUNIT_LEAF_SEQNO64)
+ * whose reference the case drops, after signalling it, when it ends.
+ */
+static inline struct dma_fence *fence_new_flags(struct kunit *test,
+						unsigned int flags,
+						u64 context, u64 seqno)
 {
-	struct rt_fence *rf = kzalloc(sizeof(*rf), GFP_KERNEL);
+	struct dma_fence *fence = dmabuf_kunit_leaf_create(flags, NULL, context,
+							   seqno);
 
-	if (!rf)
-		return NULL;
-	spin_lock_init(&rf->lock);
-	atomic_set(&rf->deadline_calls, 0);
-	dma_fence_init(&rf->base, ops, &rf->lock, context, seqno);
-	return &rf->base;
-}
-
-/* A fence whose reference the case drops (after signalling) at its end. */
-static inline struct dma_fence *
-fence_new_ops(struct kunit *test, const struct dma_fence_ops *ops,
-	      u64 context, u64 seqno)
-{
-	return dmabuf_kunit_fence_adopt(test,
-					rt_fence_alloc(ops, context, seqno));
+	return dmabuf_kunit_fence_adopt(test, fence);
 }
 
 static inline struct dma_fence *fence_new(struct kunit *test, u64 context,
 					  u64 seqno)
 {
-	return fence_new_ops(test, &rt_ops, context, seqno);
+	return fence_new_flags(test, 0, context, seqno);
 }
 
 /* A fence on a timeline of its own. */

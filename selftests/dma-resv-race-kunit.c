@@ -91,7 +91,7 @@ static int grow_writer_fn(void *data)
 		for (i = 0; i < batch; i++) {
 			struct dma_fence *f;
 
-			f = rt_fence_alloc(&rt_ops, race->ctx_base + made, 1);
+			f = dmabuf_kunit_leaf_alloc(race->ctx_base + made, 1);
 			if (!f) {
 				atomic_inc(&race->writer_errors);
 				break;
@@ -146,7 +146,7 @@ static void grow_walk(struct grow_race *race)
 			starts++;
 			seen = 0;
 		}
-		if (!rt_fence_sane(fence))
+		if (!fence_sane(fence))
 			atomic_inc(&race->bad_fences);
 		seen |= grow_baseline_bit(race, fence);
 		/* Often enough to get overtaken, rarely enough to finish. */
@@ -173,7 +173,7 @@ static void grow_snapshot(struct grow_race *race)
 				&fences))
 		return;	/* -ENOMEM is allowed, just not useful here */
 	for (i = 0; i < n; i++) {
-		if (!rt_fence_sane(fences[i]))
+		if (!fence_sane(fences[i]))
 			atomic_inc(&race->bad_fences);
 		seen |= grow_baseline_bit(race, fences[i]);
 	}
@@ -309,7 +309,7 @@ static int mix_adder_fn(void *data)
 		if (n % 8 == 0)
 			ctx = race->fresh_base +
 			      atomic_inc_return(&race->fresh_next) - 1;
-		f = rt_fence_alloc(&rt_ops, ctx, n);
+		f = dmabuf_kunit_leaf_alloc(ctx, n);
 		if (!f) {
 			atomic_inc(&race->errors);
 			break;
@@ -350,7 +350,7 @@ static void mix_walk_once(struct mix_thread *t)
 
 	if (!dma_resv_get_singleton(race->obj, DMA_RESV_USAGE_READ, &fence) &&
 	    fence) {
-		if (!dma_fence_is_array(fence) && !rt_fence_sane(fence))
+		if (!dma_fence_is_array(fence) && !fence_sane(fence))
 			atomic_inc(&race->bad_fences);
 		dma_fence_put(fence);
 	}
@@ -371,13 +371,13 @@ static void mix_walk_once(struct mix_thread *t)
 			atomic_inc(&race->errors);
 		dma_resv_for_each_fence(&cursor, race->copy,
 					DMA_RESV_USAGE_BOOKKEEP, fence)
-			if (!rt_fence_sane(fence))
+			if (!fence_sane(fence))
 				atomic_inc(&race->bad_fences);
 		dma_resv_unlock(race->copy);
 	} else if (dma_resv_trylock(race->obj)) {
 		dma_resv_for_each_fence(&cursor, race->obj,
 					DMA_RESV_USAGE_BOOKKEEP, fence)
-			if (!rt_fence_sane(fence))
+			if (!fence_sane(fence))
 				atomic_inc(&race->bad_fences);
 		dma_resv_unlock(race->obj);
 	}

@@ -35,81 +35,24 @@
 
 #include "dmabuf-kunit.h"
 
-#define MOCK_DRIVER	"sf-kunit-drv"
-#define MOCK_TIMELINE	"sf-kunit-tl"
-
 /* ------------------------------------------------------------------ */
 /* Mock fences                                                         */
 /* ------------------------------------------------------------------ */
 
-struct mock_fence {
-	struct dma_fence base;	/* first: the default release kfree()s it */
-	spinlock_t lock;
-	/* How often the core asked us to start signalling; under @lock. */
-	unsigned int enable_calls;
-};
-
-static struct mock_fence *to_mock(struct dma_fence *fence)
-{
-	return container_of(fence, struct mock_fence, base);
-}
-
-static const char *mock_driver_name(struct dma_fence *fence)
-{
-	return MOCK_DRIVER;
-}
-
-static const char *mock_timeline_name(struct dma_fence *fence)
-{
-	return MOCK_TIMELINE;
-}
-
-static bool mock_enable_signaling(struct dma_fence *fence)
-{
-	to_mock(fence)->enable_calls++;
-	return true;
-}
-
-static const struct dma_fence_ops mock_ops = {
-	.get_driver_name = mock_driver_name,
-	.get_timeline_name = mock_timeline_name,
-	.enable_signaling = mock_enable_signaling,
-};
-
-static const struct dma_fence_ops mock_ops64 = {
-	.use_64bit_seqno = true,
-	.get_driver_name = mock_driver_name,
-	.get_timeline_name = mock_timeline_name,
-	.enable_signaling = mock_enable_signaling,
-};
-
-static struct dma_fence *mock_fence_on(struct kunit *test,
-				       const struct dma_fence_ops *ops,
+/* A pending leaf of @flags that the case signals and drops when it ends. */
+static struct dma_fence *mock_fence_on(struct kunit *test, unsigned int flags,
 				       u64 context, u64 seqno)
 {
-	struct mock_fence *mock = kzalloc(sizeof(*mock), GFP_KERNEL);
+	struct dma_fence *fence = dmabuf_kunit_leaf_create(flags, NULL, context,
+							   seqno);
 
-	KUNIT_ASSERT_NOT_NULL(test, mock);
-	spin_lock_init(&mock->lock);
-	dma_fence_init(&mock->base, ops, &mock->lock, context, seqno);
-	return dmabuf_kunit_fence_adopt(test, &mock->base);
+	return dmabuf_kunit_fence_adopt(test, fence);
 }
 
 /* A pending fence on a timeline of its own. */
 static struct dma_fence *mock_fence(struct kunit *test)
 {
-	return mock_fence_on(test, &mock_ops, dma_fence_context_alloc(1), 1);
-}
-
-static unsigned int enable_calls(struct dma_fence *fence)
-{
-	struct mock_fence *mock = to_mock(fence);
-	unsigned int calls;
-
-	spin_lock_irq(&mock->lock);
-	calls = mock->enable_calls;
-	spin_unlock_irq(&mock->lock);
-	return calls;
+	return mock_fence_on(test, 0, dma_fence_context_alloc(1), 1);
 }
 
 static unsigned int refs(struct dma_fence *fence)
@@ -288,7 +231,7 @@ static void sf_create_takes_reference(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sf->user_name[0], 0);
 	/* Wrapping a fence does not complete or arm it. */
 	KUNIT_EXPECT_FALSE(test, dma_fence_is_signaled(fence));
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 0);
 }
 
 static void sf_release_drops_reference(struct kunit *test)
@@ -374,7 +317,7 @@ static void sf_get_fence_from_fd(struct kunit *test)
 	dma_fence_put(again);
 	dma_fence_put(got);
 	KUNIT_EXPECT_EQ(test, refs(fence), 2);
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 0);
 }
 
 static void sf_fd_holds_the_file(struct kunit *test)
@@ -425,16 +368,16 @@ static void sf_get_fence_rejects_other_fds(struct kunit *test)
 static void sf_name_generated(struct kunit *test)
 {
 	u64 context = dma_fence_context_alloc(1);
-	struct dma_fence *fence = mock_fence_on(test, &mock_ops, context, 42);
+	struct dma_fence *fence = mock_fence_on(test, 0, context, 42);
 	struct sync_file *sf = new_sync_file(test, fence);
 	char buf[64], want[64];
 
-	snprintf(want, sizeof(want), MOCK_DRIVER "-" MOCK_TIMELINE "%llu-42",
-		 context);
+	snprintf(want, sizeof(want), "%s-%s%llu-42", DMABUF_KUNIT_LEAF_DRIVER,
+		 DMABUF_KUNIT_LEAF_TIMELINE, context);
 	KUNIT_EXPECT_PTR_EQ(test, name_of(test, sf, buf, sizeof(buf)), &buf[0]);
 	KUNIT_EXPECT_STREQ(test, buf, want);
 	/* Asking for the name does not arm the fence. */
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 0);
 }
 
 static void sf_name_truncated(struct kunit *test)
@@ -444,7 +387,8 @@ static void sf_name_truncated(struct kunit *test)
 
 	memset(buf, 'x', sizeof(buf));
 	name_of(test, sf, buf, 5);
-	KUNIT_EXPECT_STREQ(test, buf, "sf-k");
+	/* The first four bytes of DMABUF_KUNIT_LEAF_DRIVER. */
+	KUNIT_EXPECT_STREQ(test, buf, "dmab");
 	KUNIT_EXPECT_EQ(test, buf[5], 'x');
 
 	strscpy(sf->user_name, "a-long-user-name");
@@ -466,14 +410,15 @@ static void sf_name_user(struct kunit *test)
 
 	memset(sf->user_name, 0, sizeof(sf->user_name));
 	name_of(test, sf, buf, sizeof(buf));
-	KUNIT_EXPECT_TRUE(test, str_has_prefix(buf, MOCK_DRIVER "-"));
+	KUNIT_EXPECT_TRUE(test,
+			  str_has_prefix(buf, DMABUF_KUNIT_LEAF_DRIVER "-"));
 }
 
 static void sf_name_seqno_signed(struct kunit *test)
 {
 	u64 context = dma_fence_context_alloc(1);
-	struct dma_fence *fence = mock_fence_on(test, &mock_ops64, context,
-						U64_MAX);
+	struct dma_fence *fence = mock_fence_on(test, DMABUF_KUNIT_LEAF_SEQNO64,
+						context, U64_MAX);
 	struct sync_file *sf = new_sync_file(test, fence);
 	char buf[64], want[64];
 
@@ -481,8 +426,8 @@ static void sf_name_seqno_signed(struct kunit *test)
 	 * ABI: user space has always read the seqno as signed (%lld), so
 	 * the top half of the range prints negative.
 	 */
-	snprintf(want, sizeof(want), MOCK_DRIVER "-" MOCK_TIMELINE "%llu--1",
-		 context);
+	snprintf(want, sizeof(want), "%s-%s%llu--1", DMABUF_KUNIT_LEAF_DRIVER,
+		 DMABUF_KUNIT_LEAF_TIMELINE, context);
 	KUNIT_EXPECT_STREQ(test, name_of(test, sf, buf, sizeof(buf)), want);
 }
 
@@ -500,17 +445,17 @@ static void sf_poll_enables_signaling_lazily(struct kunit *test)
 	got = sync_file_get_fence(fd);
 	KUNIT_EXPECT_PTR_EQ(test, got, fence);
 	dma_fence_put(got);
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 0);
 	KUNIT_EXPECT_FALSE(test, test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					  &fence->flags));
 
 	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 1);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(DMA_FENCE_FLAG_ENABLE_SIGNAL_BIT,
 					 &fence->flags));
 
 	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 1);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 1);
 }
 
 static void sf_poll_reports_signal(struct kunit *test)
@@ -534,7 +479,7 @@ static void sf_poll_signaled_before_first_poll(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, &probe->pt), READABLE);
 	KUNIT_ASSERT_PTR_EQ(test, probe->head, &sf->wq);
 	/* Completed fences have nothing left to enable. */
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 0);
 
 	/* Off the waitqueue first: it goes away with the sync_file. */
 	kunit_release_action(test, probe_detach, probe);
@@ -597,7 +542,7 @@ static void sf_poll_wakes_every_poller(struct kunit *test)
 	KUNIT_ASSERT_PTR_EQ(test, pa1->head, &a->wq);
 	KUNIT_ASSERT_PTR_EQ(test, pa2->head, &a->wq);
 	KUNIT_ASSERT_PTR_EQ(test, pb->head, &b->wq);
-	KUNIT_EXPECT_EQ(test, enable_calls(fence), 1);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(fence), 1);
 
 	dma_fence_signal(fence);
 	KUNIT_EXPECT_GE(test, probe_wakeups(pa1), 1);
@@ -681,11 +626,11 @@ static void sf_array_fence(struct kunit *test)
 	dma_fence_put(got);
 
 	/* Polling the container arms its members, and only then. */
-	KUNIT_EXPECT_EQ(test, enable_calls(a), 0);
-	KUNIT_EXPECT_EQ(test, enable_calls(b), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(a), 0);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(b), 0);
 	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
-	KUNIT_EXPECT_EQ(test, enable_calls(a), 1);
-	KUNIT_EXPECT_EQ(test, enable_calls(b), 1);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(a), 1);
+	KUNIT_EXPECT_EQ(test, dmabuf_kunit_leaf_enables(b), 1);
 
 	dma_fence_signal(a);
 	KUNIT_EXPECT_EQ(test, poll_bits(sf->file, NULL), 0);
