@@ -139,7 +139,7 @@ static inline void mock_heap_retire(void *data)
 }
 
 /* A new name, never registered before in this boot; lives forever. */
-static const char *heap_new_name(struct kunit *test)
+static inline const char *heap_new_name(struct kunit *test)
 {
 	char *name = kasprintf(GFP_KERNEL, "%s-%d", KBUILD_MODNAME,
 			       atomic_inc_return(&heap_serial));
