@@ -33,8 +33,6 @@
 
 #include "dmabuf-kunit.h"
 
-#define LEAF_NAME	"dmabuf-kunit-leaf"
-
 /* ------------------------------------------------------------------ */
 /* Files, descriptors and user memory                                  */
 /* ------------------------------------------------------------------ */
@@ -369,7 +367,8 @@ static void info_count_only(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, info.num_fences, 1U);
 	KUNIT_EXPECT_EQ(test, info.status, 0);
 	/* Cut to the size of the field. */
-	snprintf(want, sizeof(want), LEAF_NAME "-" LEAF_NAME "%llu-1",
+	snprintf(want, sizeof(want),
+		 DMABUF_KUNIT_LEAF_DRIVER "-" DMABUF_KUNIT_LEAF_TIMELINE "%llu-1",
 		 a->context);
 	KUNIT_EXPECT_STREQ(test, info.name, want);
 
@@ -402,11 +401,11 @@ static void info_describes_each_fence(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, done->status, 1);
 	KUNIT_EXPECT_EQ(test, done->timestamp_ns,
 			(u64)ktime_to_ns(a->timestamp));
-	KUNIT_EXPECT_STREQ(test, done->obj_name, LEAF_NAME);
-	KUNIT_EXPECT_STREQ(test, done->driver_name, LEAF_NAME);
+	KUNIT_EXPECT_STREQ(test, done->obj_name, DMABUF_KUNIT_LEAF_TIMELINE);
+	KUNIT_EXPECT_STREQ(test, done->driver_name, DMABUF_KUNIT_LEAF_DRIVER);
 	KUNIT_EXPECT_EQ(test, pending->status, 0);
 	KUNIT_EXPECT_EQ(test, pending->timestamp_ns, 0ULL);
-	KUNIT_EXPECT_STREQ(test, pending->obj_name, LEAF_NAME);
+	KUNIT_EXPECT_STREQ(test, pending->obj_name, DMABUF_KUNIT_LEAF_TIMELINE);
 
 	/* One member failed, the other completed: the file failed. */
 	dma_fence_set_error(b, -EIO);
