@@ -22,6 +22,7 @@ if step tree "$REPO/scripts/tree.sh" ours; then
 	step check "$REPO/scripts/check.sh" || true
 	step kunit-uml-ours "$REPO/scripts/kunit-uml.sh" ours || true
 	step kunit-uml-stock "$REPO/scripts/kunit-uml.sh" stock || true
+	step modules-uml "$REPO/scripts/modules-uml.sh" || true
 	for flavour in ours stock; do
 		if step "build-$flavour" "$REPO/scripts/build-x86.sh" "$flavour"; then
 			record "build-$flavour" PASS "x86_64 $flavour kernel builds"
