@@ -204,14 +204,14 @@ static void poll_of_an_idle_buffer_is_ready_for_what_was_asked(struct kunit *tes
 	struct file *file = buf->dmabuf->file;
 	long refs = file_count(file);
 
-	KUNIT_EXPECT_EQ(test, (unsigned int)file->f_op->poll(file, NULL),
-			(unsigned int)(EPOLLIN | EPOLLOUT));
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN),
-			(unsigned int)EPOLLIN);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLOUT),
-			(unsigned int)EPOLLOUT);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLPRI), 0U);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, 0), 0U);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)file->f_op->poll(file, NULL),
+			(__force unsigned int)(EPOLLIN | EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN),
+			(__force unsigned int)EPOLLIN);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLOUT),
+			(__force unsigned int)EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLPRI), 0U);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, 0), 0U);
 	KUNIT_EXPECT_EQ(test, file_count(file), refs);
 }
 
@@ -247,34 +247,34 @@ static void poll_waits_for_the_fences_of_its_direction(struct kunit *test)
 	struct poll_probe *probe = new_poll_probe(test);
 	struct file *file = buf->dmabuf->file;
 	long refs = file_count(file);
-	__poll_t waiting = (EPOLLIN | EPOLLOUT) & ~pf->ready;
+	__poll_t waiting = (EPOLLIN | EPOLLOUT) & ~pf->ready, ready;
 	struct dma_fence *fence;
 
 	fence = add_pending_fence(test, buf->dmabuf->resv, pf->usage);
 
-	KUNIT_EXPECT_EQ(test, (unsigned int)probe_poll(probe, buf,
-						       EPOLLIN | EPOLLOUT),
-			(unsigned int)pf->ready);
+	ready = probe_poll(probe, buf, EPOLLIN | EPOLLOUT);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)ready,
+			(__force unsigned int)pf->ready);
 	KUNIT_EXPECT_PTR_EQ(test, probe->head, &buf->dmabuf->poll);
 	/* Each event still waited for holds the file. */
 	KUNIT_EXPECT_EQ(test, file_count(file),
 			refs + hweight32((__force u32)waiting));
 	/* Asking again while armed changes nothing. */
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
-			(unsigned int)pf->ready);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
+			(__force unsigned int)pf->ready);
 	KUNIT_EXPECT_EQ(test, file_count(file),
 			refs + hweight32((__force u32)waiting));
 
 	probe->wakes = 0;
 	probe->woken_with = 0;
 	dma_fence_signal(fence);
-	KUNIT_EXPECT_EQ(test, (unsigned int)probe->woken_with,
-			(unsigned int)waiting);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)probe->woken_with,
+			(__force unsigned int)waiting);
 	KUNIT_EXPECT_EQ(test, file_count(file), refs);
 
 	/* The fence stays in the object, signalled: nothing to wait for. */
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
-			(unsigned int)(EPOLLIN | EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
+			(__force unsigned int)(EPOLLIN | EPOLLOUT));
 	KUNIT_EXPECT_EQ(test, file_count(file), refs);
 }
 
@@ -288,12 +288,12 @@ static void poll_rearms_on_the_next_pending_fence(struct kunit *test)
 	first = add_pending_fence(test, resv, DMA_RESV_USAGE_WRITE);
 	second = add_pending_fence(test, resv, DMA_RESV_USAGE_WRITE);
 
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN), 0U);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN), 0U);
 	dma_fence_signal(first);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN), 0U);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN), 0U);
 	dma_fence_signal(second);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN),
-			(unsigned int)EPOLLIN);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN),
+			(__force unsigned int)EPOLLIN);
 }
 
 /* ------------------------------------------------------------------ */
@@ -944,11 +944,11 @@ static void import_sync_file_adds_a_reader_or_a_writer(struct kunit *test)
 	dma_resv_unlock(resv);
 	KUNIT_EXPECT_EQ(test, count, 1U);
 
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
-			(unsigned int)ic->ready);
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
+			(__force unsigned int)ic->ready);
 	dma_fence_signal(leaf);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
-			(unsigned int)(EPOLLIN | EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
+			(__force unsigned int)(EPOLLIN | EPOLLOUT));
 }
 
 /* Exporting what was imported gives back a fence that waits for it. */
@@ -984,8 +984,8 @@ static void import_sync_file_rejects_bad_flags(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buf_ioctl(test, buf,
 					DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &arg,
 					sizeof(arg)), (long)-EINVAL);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
-			(unsigned int)(EPOLLIN | EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
+			(__force unsigned int)(EPOLLIN | EPOLLOUT));
 }
 
 /* Only the fd of a sync_file will do: not a closed one, not a dma-buf. */
@@ -1012,8 +1012,8 @@ static void import_sync_file_of_a_bad_fd_is_einval(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buf_ioctl(test, buf,
 					DMA_BUF_IOCTL_IMPORT_SYNC_FILE, &arg,
 					sizeof(arg)), (long)-EINVAL);
-	KUNIT_EXPECT_EQ(test, (unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
-			(unsigned int)(EPOLLIN | EPOLLOUT));
+	KUNIT_EXPECT_EQ(test, (__force unsigned int)poll_for(buf, EPOLLIN | EPOLLOUT),
+			(__force unsigned int)(EPOLLIN | EPOLLOUT));
 }
 
 #endif /* CONFIG_SYNC_FILE */

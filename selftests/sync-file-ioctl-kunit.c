@@ -361,15 +361,16 @@ static void info_count_only(struct kunit *test)
 	struct dma_fence *a = leaf(test);
 	int fd = sync_fd(test, a);
 	struct sync_file_info info = { };
-	char want[sizeof(info.name)];
+	char want[sizeof(info.name)], full[2 * sizeof(info.name)];
 
 	KUNIT_ASSERT_EQ(test, file_info(test, fd, &info, NULL, 0), 0L);
 	KUNIT_EXPECT_EQ(test, info.num_fences, 1U);
 	KUNIT_EXPECT_EQ(test, info.status, 0);
 	/* Cut to the size of the field. */
-	snprintf(want, sizeof(want),
+	snprintf(full, sizeof(full),
 		 DMABUF_KUNIT_LEAF_DRIVER "-" DMABUF_KUNIT_LEAF_TIMELINE "%llu-1",
 		 a->context);
+	strscpy(want, full, sizeof(want));
 	KUNIT_EXPECT_STREQ(test, info.name, want);
 
 	dma_fence_set_error(a, -EIO);
