@@ -424,14 +424,25 @@ struct storm {
 	wait_queue_head_t gate_wq;
 	bool gate_open;
 	struct completion done[STORM_SIGNALLERS + STORM_READERS + 1];
-	atomic_t next_id;
+	atomic_t next_signaller;
+	atomic_t next_watcher;
 	atomic_t bad_walks;
 	atomic_t polls;
 };
 
-static int storm_id(struct storm *storm)
+/*
+ * Each thread's slot in storm->done. Threads run in no particular order, so
+ * signallers count apart from the others: signaller n must own members
+ * n, n + STORM_SIGNALLERS, ... whichever thread got to run first.
+ */
+static int storm_signaller_id(struct storm *storm)
 {
-	return atomic_inc_return(&storm->next_id) - 1;
+	return atomic_inc_return(&storm->next_signaller) - 1;
+}
+
+static int storm_watcher_id(struct storm *storm)
+{
+	return STORM_SIGNALLERS + atomic_inc_return(&storm->next_watcher) - 1;
 }
 
 static bool storm_gate_passable(struct storm *storm)
@@ -450,7 +461,7 @@ static bool storm_start(struct storm *storm)
 static int storm_signaller(void *data)
 {
 	struct storm *storm = data;
-	int id = storm_id(storm);
+	int id = storm_signaller_id(storm);
 	unsigned int i;
 
 	if (!storm_start(storm))
@@ -468,7 +479,7 @@ static int storm_signaller(void *data)
 static int storm_reader(void *data)
 {
 	struct storm *storm = data;
-	int id = storm_id(storm);
+	int id = storm_watcher_id(storm);
 	struct dma_fence *member;
 	unsigned int i, seen;
 
@@ -491,7 +502,7 @@ static int storm_reader(void *data)
 static int storm_poller(void *data)
 {
 	struct storm *storm = data;
-	int id = storm_id(storm);
+	int id = storm_watcher_id(storm);
 
 	if (!storm_start(storm))
 		return 0;
