@@ -18,6 +18,9 @@
 #include <linux/completion.h>
 #include <linux/dma-fence.h>
 #include <linux/err.h>
+#include <linux/fs.h>
+#include <linux/mman.h>
+#include <linux/shmem_fs.h>
 #include <linux/kthread.h>
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
@@ -478,6 +481,45 @@ static inline void dmabuf_kunit_thread_wait(struct kunit *test,
 	unsigned long left = wait_for_completion_timeout(done, timeout);
 
 	KUNIT_ASSERT_NE_MSG(test, left, 0, "%s never finished", what);
+}
+
+/* @pages pages of fresh, writable user memory, unmapped when the case ends. */
+static inline void __user *dmabuf_kunit_user_pages(struct kunit *test,
+						   unsigned long pages)
+{
+	unsigned long addr = kunit_vm_mmap(test, NULL, 0, pages * PAGE_SIZE,
+					   PROT_READ | PROT_WRITE,
+					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
+			       "no user memory: %ld", (long)addr);
+	return (void __user *)addr;
+}
+
+/*
+ * A page of user memory that reads as the @size bytes at @data but cannot be
+ * written: an ioctl then gets its argument and fails to answer.
+ */
+static inline void __user *dmabuf_kunit_read_only_user(struct kunit *test,
+						       const void *data,
+						       size_t size)
+{
+	struct file *file;
+	unsigned long addr;
+	loff_t pos = 0;
+
+	file = shmem_file_setup("dmabuf-kunit", PAGE_SIZE, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	if (kernel_write(file, data, size, &pos) != size) {
+		fput(file);
+		KUNIT_FAIL_AND_ABORT(test, "cannot fill the page");
+	}
+	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
+			     0);
+	fput(file);	/* the mapping holds its own reference */
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
+			       "no user memory: %ld", (long)addr);
+	return (void __user *)addr;
 }
 
 #endif /* DMABUF_KUNIT_H */

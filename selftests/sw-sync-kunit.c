@@ -122,42 +122,6 @@ static void close_fd_now(struct kunit *test, int fd)
 	kunit_release_action(test, fd_drop, (void *)(long)fd);
 }
 
-static void __user *user_page(struct kunit *test)
-{
-	unsigned long addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
-					   PROT_READ | PROT_WRITE,
-					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
-
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
-}
-
-/*
- * A page of user memory that reads as @size bytes of @data but cannot be
- * written: an ioctl then gets its argument and fails to answer.
- */
-static void __user *read_only_user(struct kunit *test, const void *data,
-				   size_t size)
-{
-	struct file *file;
-	unsigned long addr;
-	loff_t pos = 0;
-
-	file = shmem_file_setup("sw-sync-kunit", PAGE_SIZE, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
-	if (kernel_write(file, data, size, &pos) != size) {
-		fput(file);
-		KUNIT_FAIL_AND_ABORT(test, "cannot fill the page");
-	}
-	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
-			     0);
-	fput(file);	/* the mapping holds its own reference */
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
-}
-
 static long raw_call(struct file *file, unsigned int cmd, void __user *uarg)
 {
 	return file->f_op->unlocked_ioctl(file, cmd, (unsigned long)uarg);
@@ -167,7 +131,7 @@ static long raw_call(struct file *file, unsigned int cmd, void __user *uarg)
 static long call(struct kunit *test, struct file *file, unsigned int cmd,
 		 void *arg, size_t size)
 {
-	void __user *uarg = user_page(test);
+	void __user *uarg = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uarg, arg, size), 0UL);
@@ -518,7 +482,7 @@ static void sw_get_deadline_rejects_bad_requests(struct kunit *test)
 	req.fence_fd = fd;
 	req.pad = 0;
 	KUNIT_EXPECT_EQ(test, raw_call(tl, SW_SYNC_KUNIT_DEADLINE,
-				       read_only_user(test, &req, sizeof(req))),
+				       dmabuf_kunit_read_only_user(test, &req, sizeof(req))),
 			(long)-EFAULT);
 }
 
@@ -546,13 +510,13 @@ static void sw_bad_user_memory(struct kunit *test)
 	int fd, next;
 
 	/* NULL is then an unmapped address of the case's own memory. */
-	user_page(test);
+	dmabuf_kunit_user_pages(test, 1);
 	KUNIT_EXPECT_EQ(test, raw_call(tl, SW_SYNC_KUNIT_CREATE, NULL),
 			(long)-EFAULT);
 	KUNIT_EXPECT_EQ(test, raw_call(tl, SW_SYNC_KUNIT_INC, NULL),
 			(long)-EFAULT);
 	KUNIT_EXPECT_EQ(test, raw_call(tl, SW_SYNC_KUNIT_CREATE,
-				       read_only_user(test, &req, sizeof(req))),
+				       dmabuf_kunit_read_only_user(test, &req, sizeof(req))),
 			(long)-EFAULT);
 
 	/* No descriptor stays behind; the counter did not move. */

@@ -73,39 +73,6 @@ static int sync_fd(struct kunit *test, struct dma_fence *fence)
 	return fd;
 }
 
-static void __user *user_pages(struct kunit *test, unsigned long pages)
-{
-	unsigned long addr = kunit_vm_mmap(test, NULL, 0, pages * PAGE_SIZE,
-					   PROT_READ | PROT_WRITE,
-					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
-
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
-}
-
-/* User memory that reads as the @size bytes at @data, but is read-only. */
-static void __user *read_only_user(struct kunit *test, const void *data,
-				   size_t size)
-{
-	struct file *file;
-	unsigned long addr;
-	loff_t pos = 0;
-
-	file = shmem_file_setup("sync-file-ioctl-kunit", PAGE_SIZE, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
-	if (kernel_write(file, data, size, &pos) != size) {
-		fput(file);
-		KUNIT_FAIL_AND_ABORT(test, "cannot fill the page");
-	}
-	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
-			     0);
-	fput(file);	/* the mapping holds its own reference */
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
-}
-
 /* Issue @cmd on the file of @fd with @uarg as the argument. */
 static long ioctl_at(struct kunit *test, int fd, unsigned int cmd,
 		     void __user *uarg)
@@ -123,7 +90,7 @@ static long ioctl_at(struct kunit *test, int fd, unsigned int cmd,
 static long call(struct kunit *test, int fd, unsigned int cmd, void *arg,
 		 size_t size)
 {
-	void __user *uarg = user_pages(test, 1);
+	void __user *uarg = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uarg, arg, size), 0UL);
@@ -190,7 +157,7 @@ static struct dma_fence *last_leaf(struct dma_fence *fence)
 static long file_info(struct kunit *test, int fd, struct sync_file_info *info,
 		      struct sync_fence_info *entries, unsigned int room)
 {
-	void __user *uentries = user_pages(test, 1);
+	void __user *uentries = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	KUNIT_ASSERT_LE(test, room * sizeof(*entries), PAGE_SIZE);
@@ -341,7 +308,7 @@ static void merge_answer_cannot_be_written(struct kunit *test)
 	req.fd2 = sync_fd(test, leaf(test));
 	strscpy(req.name, "unseen");
 	KUNIT_EXPECT_EQ(test, ioctl_at(test, fa, SYNC_IOC_MERGE,
-				       read_only_user(test, &req, sizeof(req))),
+				       dmabuf_kunit_read_only_user(test, &req, sizeof(req))),
 			(long)-EFAULT);
 
 	/* The descriptor it had reserved is free again. */
@@ -451,22 +418,20 @@ static void info_answer_cannot_be_written(struct kunit *test)
 
 	/* Count only: the info itself cannot be written back. */
 	KUNIT_EXPECT_EQ(test, ioctl_at(test, fd, SYNC_IOC_FILE_INFO,
-				       read_only_user(test, &info,
-						      sizeof(info))),
+				       dmabuf_kunit_read_only_user(test, &info, sizeof(info))),
 			(long)-EFAULT);
 
 	/* The entries' buffer is read-only. */
 	info.num_fences = 1;
-	info.sync_fence_info = (u64)(uintptr_t)read_only_user(test, &entry,
+	info.sync_fence_info = (u64)(uintptr_t)dmabuf_kunit_read_only_user(test, &entry,
 							      sizeof(entry));
 	KUNIT_EXPECT_EQ(test, call(test, fd, SYNC_IOC_FILE_INFO, &info,
 				   sizeof(info)), (long)-EFAULT);
 
 	/* The entries could be written, the info cannot. */
-	info.sync_fence_info = (u64)(uintptr_t)user_pages(test, 1);
+	info.sync_fence_info = (u64)(uintptr_t)dmabuf_kunit_user_pages(test, 1);
 	KUNIT_EXPECT_EQ(test, ioctl_at(test, fd, SYNC_IOC_FILE_INFO,
-				       read_only_user(test, &info,
-						      sizeof(info))),
+				       dmabuf_kunit_read_only_user(test, &info, sizeof(info))),
 			(long)-EFAULT);
 }
 
