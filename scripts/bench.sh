@@ -72,7 +72,7 @@ mkdir -p "$DIR/logs"
 "$REPO/scripts/tree.sh" stock-tests > /dev/null
 for flavour in "${FLAVOURS[@]}"; do
 	case " $PLATFORMS " in *" uml "*) build_uml "$flavour" ;; esac
-	case " $PLATFORMS " in *" x86 "*) "$REPO/scripts/build-x86.sh" "$flavour" bench ;; esac
+	case " $PLATFORMS " in *" x86 "*) "$REPO/scripts/build-kernel.sh" "$flavour" bench ;; esac
 done
 
 case " $PLATFORMS " in

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Boot a flavour's x86_64 kernel under QEMU (TCG, SeaBIOS, 2 CPUs).
-# Usage: [ONLY=GLOB] [KUNIT=GLOB] boot.sh ours|stock test|kcsan|demo|shell|bench
+# Boot a flavour's kernel for $PLATFORM (lib.sh) under QEMU, TCG, 2 CPUs:
+# x86_64 on the PC with SeaBIOS, arm64 on the virt board with a device
+# tree that declares CMA regions (scripts/config/arm64-dt.dtsi).
+# Usage: [PLATFORM=P] [ONLY=GLOB] [KUNIT=GLOB] boot.sh ours|stock MODE
+# MODE is one of:
 #   test   console to a log, judged by results.py into results/boot-FLAVOUR;
 #          with ONLY, just the kselftests whose name matches GLOB; with
 #          KUNIT, just the KUnit suites matching GLOB (no kselftests)
@@ -21,8 +24,11 @@ case "$MODE" in
 bench) KIND=bench ;;
 kcsan) KIND=kcsan GUEST_MODE=test ;;
 esac
-IMAGE=$(x86_build_dir "$FLAVOUR" "$KIND")/arch/x86/boot/bzImage
-LOG=$OUT/logs/boot-$FLAVOUR-$MODE.log
+IMAGE=$(kernel_build_dir "$FLAVOUR" "$KIND")/$KIMAGE
+# Logs and results of x86_64, the first platform, keep their plain names.
+SUFFIX=
+[ "$PLATFORM" = x86_64 ] || SUFFIX=-$PLATFORM
+LOG=$OUT/logs/boot-$FLAVOUR-$MODE$SUFFIX.log
 [ "$MODE" = bench ] && LOG=${BENCH_LOG:-$LOG}
 TIMEOUT=${BOOT_TIMEOUT:-1800}
 # KUnit suites that the stock guest runs (a kunit.filter_glob): the driver
@@ -33,7 +39,7 @@ mkdir -p "$OUT/logs"
 
 # INITRAMFS: an image built earlier (bench.sh boots one image many times).
 cpio=${INITRAMFS:-$("$REPO/scripts/initramfs.sh")} || die "building the initramfs"
-cmdline="console=ttyS0 panic=-1 dmabuf.mode=$GUEST_MODE $(grep -v '^#' "$REPO/scripts/config/cmdline" | tr '\n' ' ')"
+cmdline="panic=-1 dmabuf.mode=$GUEST_MODE $(grep -v '^#' "$REPO/scripts/config/cmdline.$KARCH" | tr '\n' ' ')"
 case "$MODE" in
 test)
 	if [ -n "${KUNIT:-}" ]; then
@@ -64,9 +70,11 @@ shell) cmdline="$cmdline kunit.enable=0 dmabuf_selftests.st_filter=none" ;;
 # (see host-tsc-khz.c): a failed calibration under TCG leaves it with a
 # 4 ms clock.
 bench)
-	gcc -O2 -o "$OUT/guest/host-tsc-khz" "$REPO/scripts/host-tsc-khz.c"
 	cmdline="$cmdline quiet dmabuf.bench_target_ms=${BENCH_TARGET_MS:-200}"
-	cmdline="$cmdline tsc_early_khz=$("$OUT/guest/host-tsc-khz") tsc=reliable"
+	if [ "$KARCH" = x86_64 ]; then
+		gcc -O2 -o "$OUT/guest/host-tsc-khz" "$REPO/scripts/host-tsc-khz.c"
+		cmdline="$cmdline tsc_early_khz=$("$OUT/guest/host-tsc-khz") tsc=reliable"
+	fi
 	;;
 esac
 
@@ -75,11 +83,35 @@ esac
 exec 8> "$CACHE/qemu.lock"
 flock 8
 
-# Two sockets of one core each: with QEMU's default topology for -smp 2
-# (one socket, two cores) SeaBIOS lists only the first CPU of each package
-# in the MP table, and this ACPI-less guest would boot with one CPU.
-QEMU=(qemu-system-x86_64 -accel tcg -smp 2,sockets=2,cores=1,threads=1 -m 1G -nodefaults -display none
-	-no-reboot -kernel "$IMAGE" -initrd "$cpio" -append "$cmdline")
+case "$KARCH" in
+x86_64)
+	# Two sockets of one core each: with QEMU's default topology for
+	# -smp 2 (one socket, two cores) SeaBIOS lists only the first CPU of
+	# each package in the MP table, and this ACPI-less guest would boot
+	# with one CPU.
+	MACHINE=(qemu-system-x86_64 -accel tcg -smp 2,sockets=2,cores=1,threads=1 -m 1G)
+	;;
+arm64)
+	# pauth-impdef: QEMU's own pointer-authentication hash instead of
+	# the architected QARMA, which costs TCG more than the rest of the
+	# CPU model. 3 GiB: room for the device tree's four regions.
+	MACHINE=(qemu-system-aarch64 -accel tcg -M virt -cpu max,pauth-impdef=on -smp 2 -m 3G)
+	;;
+esac
+QEMU=("${MACHINE[@]}" -nodefaults -display none -no-reboot
+	-kernel "$IMAGE" -initrd "$cpio" -append "$cmdline")
+
+# The arm64 device tree: the one QEMU generates for this machine, plus
+# the reserved-memory regions of arm64-dt.dtsi.
+if [ "$KARCH" = arm64 ]; then
+	dtb=$GUEST/virt-cma.dtb
+	"${MACHINE[@]}" -machine dumpdtb="$GUEST/virt.dtb" > /dev/null 2>&1 ||
+		die "QEMU could not dump its device tree"
+	dtc -q -I dtb -O dts -o "$GUEST/virt.dts" "$GUEST/virt.dtb"
+	cat "$GUEST/virt.dts" "$REPO/scripts/config/arm64-dt.dtsi" |
+		dtc -q -I dts -O dtb -o "$dtb" - || die "compiling $dtb"
+	QEMU+=(-dtb "$dtb")
+fi
 
 case "$MODE" in
 kcsan)
@@ -88,10 +120,10 @@ kcsan)
 	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
 		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
 	say "$FLAVOUR KCSAN guest ran $(( $(date +%s) - start ))s"
-	reset_results "boot-$FLAVOUR-kcsan"
-	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR-kcsan" \
+	reset_results "boot-$FLAVOUR-kcsan$SUFFIX"
+	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR-kcsan$SUFFIX" \
 		--end-marker DMABUF-GUEST-END \
-		--kcsan-objs "$(x86_build_dir "$FLAVOUR" kcsan)/drivers/dma-buf"
+		--kcsan-objs "$(kernel_build_dir "$FLAVOUR" kcsan)/drivers/dma-buf"
 	;;
 test)
 	say "booting $FLAVOUR (test mode, log: $LOG, timeout ${TIMEOUT}s)"
@@ -99,11 +131,13 @@ test)
 	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
 		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
 	say "$FLAVOUR guest ran $(( $(date +%s) - start ))s"
-	reset_results "boot-$FLAVOUR"
+	reset_results "boot-$FLAVOUR$SUFFIX"
 	st_dir=$OURS/drivers/dma-buf-upstream-st
 	[ -n "${ONLY:-}${KUNIT:-}" ] && st_dir=""
-	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR" \
-		${st_dir:+--st-dir "$st_dir"} --end-marker DMABUF-GUEST-END
+	stock=
+	[ "$FLAVOUR" = stock ] && stock=--stock
+	RESULTS=$RESULTS "$REPO/scripts/results.py" "$LOG" "boot-$FLAVOUR$SUFFIX" \
+		${st_dir:+--st-dir "$st_dir"} --end-marker DMABUF-GUEST-END $stock
 	;;
 demo)
 	timeout "$TIMEOUT" "${QEMU[@]}" -serial stdio < /dev/null | tee "$LOG" |

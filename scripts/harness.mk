@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run test bench kunit coverage kselftest conformance shell clean deps tree check
+.PHONY: all run test test-full bench kunit coverage kselftest conformance shell clean deps tree check
 all: run
 
 deps:
@@ -17,12 +17,17 @@ tree: deps
 
 # The main job: build our kernel, boot it and run the end-to-end demo.
 run: tree
-	@$(S)/build-x86.sh ours
+	@$(S)/build-kernel.sh ours
 	@$(S)/boot.sh ours demo
 
-# Everything; the last line printed is "N passed, N failed".
+# Everything; the last line printed is "N passed, N failed". x86_64 and
+# arm64 with 64K pages (and the device tree's CMA regions).
 test: deps
 	@$(S)/test.sh
+
+# The whole matrix: test's platforms, and arm64 with 4K pages too.
+test-full: deps
+	@FULL=1 $(S)/test.sh
 
 # Ours against stock: both benchmark kernels, alternately, >= 5 rounds;
 # the table, build/bench/bench.csv and build/bench/ratios.png.
@@ -41,8 +46,8 @@ coverage: deps
 
 # Boots ours and stock on x86_64: KUnit, upstream conformance, kselftests.
 kselftest conformance: tree
-	@$(S)/build-x86.sh ours
-	@$(S)/build-x86.sh stock
+	@$(S)/build-kernel.sh ours
+	@$(S)/build-kernel.sh stock
 	@$(S)/boot.sh ours test
 	@$(S)/boot.sh stock test
 
@@ -50,7 +55,7 @@ check:
 	@$(S)/check.sh
 
 shell: tree
-	@$(S)/build-x86.sh ours
+	@$(S)/build-kernel.sh ours
 	@$(S)/boot.sh ours shell
 
 clean:

@@ -3,27 +3,32 @@
 # Build the guest's initramfs: busybox-static, our init, the demo, the
 # benchmark and the kselftests, statically linked against OUR installed
 # UAPI headers.
-# The same image boots both flavours. Prints the cpio's path.
+# The same image boots both flavours of a platform ($PLATFORM, lib.sh).
+# Prints the cpio's path.
 . "$(dirname "$0")/lib.sh"
 
-STAGE=$OUT/guest/root
-HDRS=$OUT/guest/uapi
-CPIO=$OUT/guest/initramfs.cpio
+STAGE=$GUEST/root
+HDRS=$GUEST/uapi
+CPIO=$GUEST/initramfs.cpio
 GEN=$OUT/guest/gen_init_cpio
-mkdir -p "$OUT/guest"
+mkdir -p "$GUEST"
 
-# Our UAPI headers as userspace sees them (make headers_install).
-make -s -C "$OURS" O="$(x86_build_dir ours)" ARCH=x86_64 \
+# Our UAPI headers as userspace sees them (make headers_install), with
+# the platform's own asm/ headers.
+make -s -C "$OURS" O="$(kernel_build_dir ours)" ARCH="$KARCH" \
 	INSTALL_HDR_PATH="$HDRS" headers_install >&2
+CC=${CROSS}gcc
 CFLAGS=(-static -O2 -Wall -Wextra -Werror -isystem "$HDRS/include")
+BUSYBOX=/bin/busybox
+[ "$KARCH" = arm64 ] && BUSYBOX=$CACHE/busybox-arm64/bin/busybox
 
 rm -rf "$STAGE"
 mkdir -p "$STAGE/bin"
-cp /bin/busybox "$STAGE/bin/busybox"
-gcc "${CFLAGS[@]}" -o "$STAGE/bin/dmabuf-demo" "$REPO/scripts/guest/dmabuf-demo.c" >&2
-gcc "${CFLAGS[@]}" -I "$REPO/selftests/user" -o "$STAGE/bin/dmabuf-bench" \
+cp "$BUSYBOX" "$STAGE/bin/busybox"
+$CC "${CFLAGS[@]}" -o "$STAGE/bin/dmabuf-demo" "$REPO/scripts/guest/dmabuf-demo.c" >&2
+$CC "${CFLAGS[@]}" -I "$REPO/selftests/user" -o "$STAGE/bin/dmabuf-bench" \
 	"$REPO/bench/user/dmabuf-bench.c" >&2
-"$REPO/scripts/kselftests.sh" "$STAGE/kselftest" "$HDRS" >&2
+CC=$CC "$REPO/scripts/kselftests.sh" "$STAGE/kselftest" "$HDRS" >&2
 # The benchmark's smoke mode (one operation per case, TAP) runs with the
 # kselftests on the test kernels.
 echo "bench.dmabuf-bench-smoke . dmabuf-bench --smoke" >> "$STAGE/kselftest/list"
@@ -42,6 +47,6 @@ echo "bench.dmabuf-bench-smoke . dmabuf-bench --smoke" >> "$STAGE/kselftest/list
 			echo "file $p $STAGE$p $(stat -c %a "$STAGE$p") 0 0"
 		fi
 	done)
-} > "$OUT/guest/initramfs.list"
-"$GEN" "$OUT/guest/initramfs.list" > "$CPIO"
+} > "$GUEST/initramfs.list"
+"$GEN" "$GUEST/initramfs.list" > "$CPIO"
 echo "$CPIO"

@@ -7,7 +7,8 @@
 #             tools/testing/selftests/dmabuf/, built by its own Makefile
 #   upstream  the suites conformance.sh enables, from the pristine tree
 # and write /kselftest/list ("NAME DIR COMMAND") for the guest's init.
-# Usage: kselftests.sh STAGE_DIR HEADERS_DIR
+# Usage: [CC=COMPILER] kselftests.sh STAGE_DIR HEADERS_DIR (CC is the
+# guest's compiler, gcc by default)
 . "$(dirname "$0")/lib.sh"
 
 DEST=${1:?usage: kselftests.sh STAGE_DIR HEADERS_DIR}
@@ -21,7 +22,7 @@ build_suite() {
 	local name=$1 src=$2 out=$DEST/$1 prog
 	say "building kselftest $name from $src"
 	mkdir -p "$out"
-	make -s -C "$src" OUTPUT="$out" CC="gcc -static" \
+	make -s -C "$src" OUTPUT="$out" CC="${CC:-gcc} -static" \
 		KHDR_INCLUDES="-isystem $HDRS/include" all ||
 		die "building kselftest $name"
 	for prog in "$out"/*; do

@@ -48,14 +48,46 @@ tree_of() {
 	esac
 }
 
-# x86_build_dir FLAVOUR [KIND]: where a flavour's x86_64 kernel of a kind
-# (test, the default, or bench) is built.
-x86_build_dir() {
+# PLATFORM (from the environment): the machine a guest kernel is built for
+# and booted on, both flavours alike.
+#   x86_64     QEMU's PC with SeaBIOS, 4K pages (the default)
+#   arm64      QEMU's virt board, -cpu max, 4K pages, booted with a device
+#              tree that declares CMA regions (scripts/config/arm64-dt.dtsi)
+#   arm64-64k  the same board and device tree, 64K pages
+PLATFORM=${PLATFORM:-x86_64}
+
+# Set, for $PLATFORM: KARCH (kbuild's ARCH), CROSS (the cross compiler's
+# prefix, empty for none), KIMAGE (the kernel image, relative to a build
+# directory), PLATFORM_CONFIGS (its fragments, under scripts/config/) and
+# BUILD_TAG (what its build directories are named after).
+case "$PLATFORM" in
+x86_64)
+	KARCH=x86_64 CROSS= KIMAGE=arch/x86/boot/bzImage BUILD_TAG=x86
+	PLATFORM_CONFIGS=(guest.config x86_64.config)
+	;;
+arm64 | arm64-64k)
+	KARCH=arm64 CROSS=aarch64-linux-gnu- KIMAGE=arch/arm64/boot/Image
+	BUILD_TAG=$PLATFORM
+	PLATFORM_CONFIGS=(guest.config arm64.config)
+	[ "$PLATFORM" = arm64-64k ] && PLATFORM_CONFIGS+=(arm64-64k.config)
+	;;
+*)
+	echo "FAILED: unknown PLATFORM '$PLATFORM' (x86_64, arm64 or arm64-64k)" >&2
+	exit 1
+	;;
+esac
+
+# kernel_build_dir FLAVOUR [KIND]: where a flavour's kernel of a kind (test,
+# the default, kcsan or bench) is built for $PLATFORM.
+kernel_build_dir() {
 	case "${2:-test}" in
-	test) echo "$(tree_of "$1")/.build-x86" ;;
-	*) echo "$(tree_of "$1")/.build-x86-$2" ;;
+	test) echo "$(tree_of "$1")/.build-$BUILD_TAG" ;;
+	*) echo "$(tree_of "$1")/.build-$BUILD_TAG-$2" ;;
 	esac
 }
+
+# Where the guest's user space for $PLATFORM is staged and packed.
+GUEST=$OUT/guest/$PLATFORM
 
 # record STEP STATUS NAME: append one test-case result for the summary.
 # STATUS is PASS, FAIL or SKIP.

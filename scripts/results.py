@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Judge one kernel console log and record its test cases.
 
-Usage: results.py LOG STEP [--st-dir DIR] [--end-marker TEXT]
+Usage: results.py LOG STEP [--st-dir DIR] [--end-marker TEXT] [--stock]
 
 Reads the console of a test boot (UML or x86_64) and appends one line per
 test case, "PASS|FAIL|SKIP name", to build/results/STEP.txt. It knows:
@@ -17,6 +17,8 @@ test case, "PASS|FAIL|SKIP name", to build/results/STEP.txt. It knows:
            report is a failed case of its own
   end      with --end-marker, a log without that line failed (a hang or a
            crash before init finished)
+  stock    with --stock, the log is the stock kernel's: a failed case of
+           a feature 6.12 lacks (NOT_IN_STOCK) is a SKIP with the reason
   KCSAN    with --kcsan-objs DIR, each KCSAN report is judged on its own:
            one with a stack frame in a function defined by an object file
            under DIR (our drivers/dma-buf build) fails; one entirely in
@@ -183,9 +185,21 @@ KNOWN_STOCK_FAILURES = {
 }
 
 
+# Our kselftest cases of what 6.12 does not have, by name: on the stock
+# kernel (--stock) a failure is a SKIP with the reason; ours must pass.
+NOT_IN_STOCK = {
+    "kselftest.dmabuf.dmabuf-heaps.dma_heap.device_tree_every_reusable_region_is_a_heap":
+        "6.12 makes a heap of the default CMA area only",
+}
+STOCK = False
+
+
 def known_failure(prog, number, case):
     reason = KNOWN_STOCK_FAILURES.get((prog, number))
-    return reason and "%s (known stock failure: %s)" % (case, reason)
+    if reason:
+        return "%s (known stock failure: %s)" % (case, reason)
+    reason = STOCK and NOT_IN_STOCK.get(case)
+    return reason and "%s (not in stock: %s)" % (case, reason)
 
 
 def judge_ksft(lines, record):
@@ -294,8 +308,11 @@ def main():
     ap.add_argument("--st-dir")
     ap.add_argument("--end-marker")
     ap.add_argument("--kcsan-objs")
+    ap.add_argument("--stock", action="store_true")
     ap.add_argument("--results", default=os.environ.get("RESULTS", "build/results"))
     a = ap.parse_args()
+    global STOCK
+    STOCK = a.stock
 
     with open(a.log, errors="replace") as f:
         lines = clean(f.readlines())

@@ -1,26 +1,28 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# Build one flavour's x86_64 kernel: tinyconfig + the shared fragments,
-# out of tree, through ccache. Usage: build-x86.sh ours|stock [test|kcsan|bench]
+# Build one flavour's kernel for $PLATFORM (lib.sh; x86_64 by default):
+# tinyconfig + the shared fragments, out of tree, through ccache.
+# Usage: [PLATFORM=x86_64|arm64|arm64-64k] build-kernel.sh ours|stock [KIND]
 #   test   (default) the debug kernel the tests boot
 #   kcsan  the concurrency kernel: PREEMPT, KCSAN, the KUnit suites
 #   bench  the benchmark kernel: no debug options, no tests
 . "$(dirname "$0")/lib.sh"
 
-FLAVOUR=${1:?usage: build-x86.sh ours|stock [test|bench]}
+FLAVOUR=${1:?usage: build-kernel.sh ours|stock [test|kcsan|bench]}
 KIND=${2:-test}
 TREE=$(tree_of "$FLAVOUR")
-BUILD=$(x86_build_dir "$FLAVOUR" "$KIND")
-LOG=$OUT/logs/build-$FLAVOUR-x86.log
-[ "$KIND" = test ] || LOG=$OUT/logs/build-$FLAVOUR-x86-$KIND.log
+BUILD=$(kernel_build_dir "$FLAVOUR" "$KIND")
+LOG=$OUT/logs/build-$FLAVOUR-$BUILD_TAG.log
+[ "$KIND" = test ] || LOG=$OUT/logs/build-$FLAVOUR-$BUILD_TAG-$KIND.log
 case "$KIND" in
-test) FRAGMENTS=(x86_64.config test.config debug.config) ;;
-kcsan) FRAGMENTS=(x86_64.config kcsan.config) ;;
-bench) FRAGMENTS=(x86_64.config bench.config) ;;
+test) FRAGMENTS=("${PLATFORM_CONFIGS[@]}" test.config debug.config) ;;
+kcsan) FRAGMENTS=("${PLATFORM_CONFIGS[@]}" kcsan.config) ;;
+bench) FRAGMENTS=("${PLATFORM_CONFIGS[@]}" bench.config) ;;
 *) die "unknown kernel kind '$KIND' (test, kcsan or bench)" ;;
 esac
 FRAGMENTS=("${FRAGMENTS[@]/#/$REPO/scripts/config/}")
-KMAKE=(make -C "$TREE" O="$BUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
+KMAKE=(make -C "$TREE" O="$BUILD" ARCH="$KARCH" CROSS_COMPILE="$CROSS"
+	CC="ccache ${CROSS}gcc" -j"$JOBS")
 mkdir -p "$BUILD" "$OUT/logs"
 
 # One kernel build at a time on this machine (try-compile.sh shares it).
@@ -61,7 +63,7 @@ check_config() {
 }
 
 configure() {
-	say "configuring $FLAVOUR x86_64 $KIND kernel"
+	say "configuring $FLAVOUR $PLATFORM $KIND kernel"
 	"${KMAKE[@]}" tinyconfig
 	"$TREE/scripts/kconfig/merge_config.sh" -m -O "$BUILD" "$BUILD/.config" "${FRAGMENTS[@]}"
 	"${KMAKE[@]}" olddefconfig
@@ -69,7 +71,7 @@ configure() {
 }
 
 key=$(config_key | sha256sum | cut -d' ' -f1)
-image=$BUILD/arch/x86/boot/bzImage
+image=$BUILD/$KIMAGE
 if [ "$(cat "$BUILD/.dmabuf-config-key" 2>/dev/null)" != "$key" ]; then
 	rm -f "$BUILD/.dmabuf-config-key" "$BUILD/.dmabuf-built"
 	configure > "$LOG" 2>&1 || { tail -30 "$LOG"; die "configuring $FLAVOUR $KIND; see $LOG"; }
@@ -77,8 +79,8 @@ if [ "$(cat "$BUILD/.dmabuf-config-key" 2>/dev/null)" != "$key" ]; then
 	grep 'does not define' "$LOG" || true
 fi
 
-say "building $FLAVOUR x86_64 $KIND kernel (log: $LOG)"
+say "building $FLAVOUR $PLATFORM $KIND kernel (log: $LOG)"
 start=$(date +%s)
-"${KMAKE[@]}" bzImage >> "$LOG" 2>&1 || { grep -E 'error|Error' "$LOG" | head -30; die "building $FLAVOUR x86_64 $KIND; see $LOG"; }
+"${KMAKE[@]}" "${KIMAGE##*/}" >> "$LOG" 2>&1 || { grep -E 'error|Error' "$LOG" | head -30; die "building $FLAVOUR $PLATFORM $KIND; see $LOG"; }
 touch "$BUILD/.dmabuf-built"
 say "built $image in $(( $(date +%s) - start ))s"
