@@ -93,7 +93,7 @@ grep -rn -A1 '^\.\. kernel-doc:: ' "$OURS/Documentation" --include='*.rst' |
 # The build the compilers and checkers see: the test kernel's fragments and
 # the options they leave off, in a directory of its own.
 STATIC_BUILD=$OURS/.build-check-x86
-STATIC_FRAGMENTS=("$REPO/scripts/config/x86_64.config" "$REPO/scripts/config/test.config")
+STATIC_FRAGMENTS=("$REPO"/scripts/config/{guest,x86_64,test}.config)
 STATIC_OPTIONS=(-e DMABUF_MOVE_NOTIFY -e PROVE_LOCKING -e FTRACE -e ENABLE_DEFAULT_TRACERS)
 KMAKE=(make -C "$OURS" O="$STATIC_BUILD" ARCH=x86_64 CC="ccache gcc" -j"$JOBS")
 
