@@ -3,9 +3,12 @@
  * The "system" dma-buf heap: buffers made of ordinary pages from the buddy
  * allocator, zeroed, cached, and mapped for devices through the DMA API.
  *
- * A buffer is a list of chunks of 1 MiB, 64 KiB or 4 KiB (orders 8, 4 and
- * 0), taken largest first: big chunks mean short scatterlists, fewer IOMMU
- * TLB entries and fast mmap()s. Only the smallest order may reclaim or
+ * A buffer is a list of chunks of 1 MiB, 64 KiB or one page, taken
+ * largest first: big chunks mean short scatterlists, fewer IOMMU TLB
+ * entries and fast mmap()s. The sizes are in bytes, whatever the page
+ * size: 1 MiB and 64 KiB are block sizes IOMMUs map well, and 6.12's
+ * orders 8, 4 and 0 (the same sizes with 4K pages) would mean 16 MiB
+ * chunks with 64K pages, where 64 KiB is the page itself. Only the smallest order may reclaim or
  * warn; a larger chunk that is not at hand right away is simply given up
  * for smaller ones, and once an order failed the rest of the buffer does
  * not try it again.
@@ -26,11 +29,13 @@
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/list.h>
+#include <linux/log2.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/sched/signal.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -53,8 +58,18 @@ static struct system_heap_buffer *to_system_buffer(struct dma_heap_buffer *hb)
 	return container_of(hb, struct system_heap_buffer, hb);
 }
 
-/* Chunk orders, tried from the first: 1 MiB, 64 KiB, 4 KiB (4K pages). */
-static const unsigned int system_heap_orders[] = { 8, 4, 0 };
+/* The order of a chunk of @bytes, a power of two of at least a page. */
+#define SYSTEM_HEAP_ORDER(bytes)	(ilog2(bytes) - PAGE_SHIFT)
+static_assert(PAGE_SHIFT <= 20, "pages larger than the largest chunk");
+
+/* Chunk orders, tried from the first: 1 MiB, 64 KiB, a page. */
+static const unsigned int system_heap_orders[] = {
+	SYSTEM_HEAP_ORDER(SZ_1M),
+#if PAGE_SHIFT < 16
+	SYSTEM_HEAP_ORDER(SZ_64K),
+#endif
+	0,
+};
 
 /*
  * A chunk above order 0 is an opportunistic bonus: fail fast, without

@@ -4,7 +4,8 @@
  * and user space use them.
  *
  * Covered: sizes from one page to more than a megabyte (so that every
- * chunk order is used, and the page order survives the chunking), a
+ * chunk order is used, and the page order survives the chunking), chunks
+ * of at most 1 MiB whatever the page size, a
  * pending fatal signal stopping an allocation, several attachments at
  * once, their DMA mappings where the architecture has a DMA API, the CPU
  * access brackets with and without a kernel mapping or mapped
@@ -28,6 +29,8 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/iosys-map.h>
+#include <linux/log2.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/module.h>
@@ -36,11 +39,15 @@
 #include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/vmalloc.h>
 #include <uapi/linux/dma-heap.h>
 
 #include "dma-heap-kunit.h"
 
-/* Pages in a chunk of each order the heap may use: 1 MiB, 64 KiB. */
+/*
+ * Pages in a chunk of each size the heap uses: 1 MiB, 64 KiB (a page
+ * itself with 64K pages) and one page.
+ */
 #define SZ_1M_PAGES	(SZ_1M >> PAGE_SHIFT)
 #define SZ_64K_PAGES	(SZ_64K >> PAGE_SHIFT)
 
@@ -141,8 +148,12 @@ static bool user_page_is(struct kunit *test, unsigned long u, size_t n,
 static void buffers_of_every_order_zeroed_in_order(struct kunit *test)
 {
 	const size_t pages[] = {
-		1, 2, SZ_64K_PAGES - 1, SZ_64K_PAGES, SZ_64K_PAGES + 1,
+		1, 2, SZ_64K_PAGES + 1,
 		SZ_1M_PAGES - 1, SZ_1M_PAGES, SZ_1M_PAGES + SZ_64K_PAGES + 1,
+#if PAGE_SHIFT < 16
+		/* Just below and at a 64 KiB chunk, when it is not a page. */
+		SZ_64K_PAGES - 1, SZ_64K_PAGES,
+#endif
 	};
 	struct file *heap = system_heap(test);
 	unsigned int i;
@@ -448,13 +459,15 @@ static void mmap_shared_from_any_page(struct kunit *test)
 
 /*
  * ABI: userspace sees a private mapping of one page work, and one of two
- * pages or more fail with -EINVAL, readable only or not.
+ * pages or more fail with -EINVAL, readable only or not. The buffer has
+ * at least four pages whatever the page size.
  */
 static void mmap_private_single_page_only(struct kunit *test)
 {
+	const size_t pages = max_t(size_t, SZ_64K_PAGES, 4);
 	struct dma_buf *dmabuf = system_buffer(test, system_heap(test),
-					       SZ_64K_PAGES * PAGE_SIZE);
-	const size_t counts[] = { 2, 3, SZ_64K_PAGES };
+					       pages * PAGE_SIZE);
+	const size_t counts[] = { 2, 3, pages };
 	unsigned long u;
 	unsigned int i;
 
@@ -476,8 +489,36 @@ static void mmap_private_single_page_only(struct kunit *test)
 	}
 }
 
+/*
+ * No chunk is larger than 1 MiB, whatever the page size: the heap's chunk
+ * sizes are bytes, not orders (with 64K pages 6.12's order 8 is a chunk
+ * of 16 MiB). Chunks above a page are compound pages, so every page of
+ * the kernel mapping tells the order of the chunk it belongs to.
+ */
+static void chunks_at_most_1_mib_on_any_page_size(struct kunit *test)
+{
+	const unsigned int order_1m = ilog2(SZ_1M) - PAGE_SHIFT;
+	const size_t len = 16 * SZ_1M + SZ_64K + PAGE_SIZE;
+	struct dma_buf *dmabuf = system_buffer(test, system_heap(test), len);
+	unsigned int order, largest = 0;
+	struct iosys_map map;
+	size_t off;
+
+	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(dmabuf, &map), 0);
+	for (off = 0; off < len; off += PAGE_SIZE) {
+		struct page *page = vmalloc_to_page(map.vaddr + off);
+
+		order = compound_order(compound_head(page));
+		largest = max(largest, order);
+	}
+	dma_buf_vunmap_unlocked(dmabuf, &map);
+	KUNIT_EXPECT_LE_MSG(test, largest, order_1m,
+			    "a chunk of %lu KiB", (PAGE_SIZE << largest) / SZ_1K);
+}
+
 static struct kunit_case system_heap_cases[] = {
 	KUNIT_CASE(buffers_of_every_order_zeroed_in_order),
+	KUNIT_CASE(chunks_at_most_1_mib_on_any_page_size),
 	KUNIT_CASE(fatal_signal_stops_allocation),
 	KUNIT_CASE(attachments_in_any_order),
 	KUNIT_CASE(attachments_map_whole_buffer_each),
