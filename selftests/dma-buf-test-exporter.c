@@ -797,6 +797,52 @@ free:
 	return err;
 }
 
+/* Copy @len bytes at @offset of @dmabuf's kernel mapping to @dst. */
+static int control_copy_vmap(struct dma_buf *dmabuf, void __user *dst,
+			     u64 offset, u64 len)
+{
+	struct iosys_map map;
+	int err;
+
+	err = dma_buf_vmap_unlocked(dmabuf, &map);
+	if (err)
+		return err;
+	if (map.is_iomem)
+		err = -EOPNOTSUPP;
+	else if (copy_to_user(dst, map.vaddr + offset, len))
+		err = -EFAULT;
+	dma_buf_vunmap_unlocked(dmabuf, &map);
+	return err;
+}
+
+static long control_vmap_read(void __user *uarg)
+{
+	struct dmabuf_test_vmap_read arg;
+	struct dma_buf *dmabuf;
+	long err;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	if (arg.pad)
+		return -EINVAL;
+	dmabuf = dma_buf_get(arg.fd);
+	if (IS_ERR(dmabuf))
+		return PTR_ERR(dmabuf);
+
+	err = -EINVAL;
+	if (arg.offset > dmabuf->size || arg.len > dmabuf->size - arg.offset)
+		goto put;
+	err = dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE);
+	if (err)
+		goto put;
+	err = control_copy_vmap(dmabuf, u64_to_user_ptr(arg.data),
+				arg.offset, arg.len);
+	dma_buf_end_cpu_access(dmabuf, DMA_FROM_DEVICE);
+put:
+	dma_buf_put(dmabuf);
+	return err;
+}
+
 static long control_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -807,6 +853,8 @@ static long control_ioctl(struct file *file, unsigned int cmd,
 		return control_export(uarg);
 	case DMABUF_TEST_IOCTL_ATTACH:
 		return control_attach_ioctl(file->private_data, uarg);
+	case DMABUF_TEST_IOCTL_VMAP_READ:
+		return control_vmap_read(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -403,16 +403,18 @@ static void vmap_is_shared_until_last_vunmap(struct kunit *test)
  */
 static void mmap_shared_from_any_page(struct kunit *test)
 {
-	const size_t pages = SZ_1M_PAGES + SZ_64K_PAGES + 2;
+	/* A 64 KiB chunk, or four single pages where a page is 64 KiB. */
+	const size_t small = max_t(size_t, SZ_64K_PAGES, 4);
+	const size_t pages = SZ_1M_PAGES + small + 2;
 	const struct {
 		size_t first, count;
 	} windows[] = {
 		{ 0, 1 },
 		{ 1, 2 },
 		{ SZ_1M_PAGES - 1, 2 },
-		{ SZ_1M_PAGES, SZ_64K_PAGES },
-		{ SZ_1M_PAGES + 3, SZ_64K_PAGES - 1 },
-		{ SZ_1M_PAGES + SZ_64K_PAGES + 1, 1 },
+		{ SZ_1M_PAGES, small },
+		{ SZ_1M_PAGES + 3, small - 1 },
+		{ SZ_1M_PAGES + small + 1, 1 },
 		{ 5, pages - 5 },
 	};
 	struct dma_buf *dmabuf = system_buffer(test, system_heap(test),

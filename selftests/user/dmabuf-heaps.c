@@ -7,9 +7,13 @@
  * it checks, and runs in a process of its own. Only what the ABI promises
  * is asserted, so the program passes on any kernel that keeps it. Needs
  * CONFIG_DMABUF_HEAPS_SYSTEM and root (it reads debugfs and lowers its
- * file limit); without them every case is skipped. The CMA cases also
- * need CONFIG_DMABUF_HEAPS_CMA and a CMA area (cma=128M), and skip
- * without.
+ * file limit); without them every case is skipped. The CMA cases run on
+ * every CMA heap: the default area's (cma=128M, or a linux,cma-default
+ * region of the device tree) and each other reusable region's; they skip
+ * without one. The device-tree cases compare /proc/device-tree's
+ * reserved-memory regions with the heaps, and skip on machines without.
+ * The import cases use the test exporter's importer device (the
+ * dma_buf_test_exporter debugfs file) and skip without it.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -45,6 +49,7 @@
 #include "../kselftest_harness.h"
 #pragma GCC diagnostic pop
 
+#include "dmabuf-test-ctl.h"
 #include "dmabuf-util.h"
 
 /* The ABI, fixed for user space, the same on every architecture. */
@@ -58,6 +63,7 @@ static_assert(DMA_HEAP_VALID_HEAP_FLAGS == 0, "abi");
 #define KiB		1024ul
 #define MiB		(1024ul * KiB)
 #define NO_CMA		"no CMA heap (CONFIG_DMABUF_HEAPS_CMA, cma=128M?)"
+#define DT_RESERVED	"/proc/device-tree/reserved-memory"
 
 /*
  * Filled in by the fixture's setup, in the process of each case: the page
@@ -170,17 +176,60 @@ static bool all_bytes(const void *mem, unsigned char byte, size_t len)
 	return true;
 }
 
-/* The CMA heap, or NULL; cases that need one skip without it. */
-static const char *cma_heap(void)
-{
-	unsigned int i;
+/*
+ * The CMA heaps: every heap named after a CMA area, with that area's size
+ * (debugfs cma/NAME/count, in pages; CONFIG_CMA_DEBUGFS). Without those
+ * files, a single heap besides "system" on a kernel with CMA memory is
+ * taken to be the CMA heap of the whole of it.
+ */
+static char cma_heaps[MAX_HEAPS][256];
+static size_t cma_bytes[MAX_HEAPS];
+static unsigned int nr_cma;
 
-	if (meminfo_kib("CmaTotal") <= 0)
-		return NULL;
-	for (i = 0; i < nr_heaps; i++)
-		if (strcmp(heaps[i], "system"))
-			return heaps[i];
-	return NULL;
+/*
+ * A number of pages from file @what (count: all, used: in use) of the CMA
+ * area called @name in debugfs, or -1.
+ */
+static long cma_area_pages(const char *name, const char *what)
+{
+	char path[320], line[64];
+	long pages = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/cma/%s/%s", name,
+		 what);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(line, sizeof(line), f))
+		pages = strtol(line, NULL, 10);
+	fclose(f);
+	return pages;
+}
+
+static void add_cma_heap(const char *name, size_t bytes)
+{
+	snprintf(cma_heaps[nr_cma], sizeof(cma_heaps[0]), "%s", name);
+	cma_bytes[nr_cma++] = bytes;
+}
+
+static void find_cma_heaps(void)
+{
+	const char *other = NULL;
+	unsigned int i, others = 0;
+	long pages;
+
+	for (i = 0; i < nr_heaps; i++) {
+		if (!strcmp(heaps[i], "system"))
+			continue;
+		others++;
+		other = heaps[i];
+		pages = cma_area_pages(heaps[i], "count");
+		if (pages > 0)
+			add_cma_heap(heaps[i], pages * page_size);
+	}
+	if (!nr_cma && others == 1 && meminfo_kib("CmaTotal") > 0)
+		add_cma_heap(other, meminfo_kib("CmaTotal") * KiB);
 }
 
 static bool have_heap(const char *name)
@@ -224,6 +273,7 @@ FIXTURE_SETUP(dma_heap)
 	self->child = 0;
 	page_size = sysconf(_SC_PAGESIZE);
 	find_heaps();
+	find_cma_heaps();
 	if (!have_heap("system"))
 		SKIP(return, "no %s/system (CONFIG_DMABUF_HEAPS_SYSTEM?)",
 		     HEAP_DIR);
@@ -412,9 +462,13 @@ TEST_F(dma_heap, every_heap_reused_memory_is_zeroed)
  */
 TEST_F(dma_heap, every_heap_mmap_at_page_offsets)
 {
-	const size_t pages = 2 * MiB / page_size + 5;
+	const size_t chunk = MiB / page_size;
+	const size_t pages = 2 * chunk + 5;
 	const size_t len = pages * page_size;
-	const size_t starts[] = { 0, 1, 255, 256, 300, pages - 1 };
+	/* Either side of the first chunk boundary, whatever the page size. */
+	const size_t starts[] = {
+		0, 1, chunk - 1, chunk, chunk + chunk / 6, pages - 1,
+	};
 	unsigned int h, i;
 
 	for (h = 0; h < nr_heaps; h++) {
@@ -540,16 +594,15 @@ static unsigned int heap_mmap_matrix(struct __test_metadata *const _metadata,
 TEST_F(dma_heap, every_heap_mmap_matrix_matches_the_abi)
 {
 	const size_t system_sizes[] = { 4 * page_size, 1 * MiB, 4 * MiB };
-	const char *cma = cma_heap();
 	unsigned int i, bad = 0;
 
 	for (i = 0; i < ARRAY_SIZE(system_sizes); i++)
 		bad += heap_mmap_matrix(_metadata, "system", system_sizes[i],
 					MMAP_REMAP_EACH_PAGE);
-	if (cma) {
-		bad += heap_mmap_matrix(_metadata, cma, 4 * page_size,
+	for (i = 0; i < nr_cma; i++) {
+		bad += heap_mmap_matrix(_metadata, cma_heaps[i], 4 * page_size,
 					MMAP_SHARED_ONLY);
-		bad += heap_mmap_matrix(_metadata, cma, 1 * MiB,
+		bad += heap_mmap_matrix(_metadata, cma_heaps[i], 1 * MiB,
 					MMAP_SHARED_ONLY);
 	}
 	ASSERT_EQ(0u, bad);
@@ -916,72 +969,316 @@ TEST_F(dma_heap, killed_allocator_leaks_nothing)
 /* ---------------------------------------------------------------------- */
 
 /*
- * A CMA buffer comes out of the CMA area (CmaFree drops by its size while
- * it lives) and goes back into it: allocating and freeing it again and
- * again takes more than the whole area, which works only if every buffer
- * is returned. (CmaFree itself may lag behind, as freed pages can sit in
- * the page allocator's per-CPU lists until CMA drains them.)
+ * On every CMA heap, a buffer comes out of the heap's CMA area and goes
+ * back into it: allocating and freeing it again and again takes more
+ * than the whole area, which works only if every buffer is returned.
+ * The area's own count of used pages (debugfs cma/NAME/used) grows by
+ * the buffer's size while it lives. Without that file, the global CmaFree
+ * must drop by most of it; it is only a hint with several areas, as
+ * freed pages of another can reach it from the per-CPU lists meanwhile.
  */
-TEST_F(dma_heap, cma_heap_allocates_from_cma_area)
+TEST_F(dma_heap, every_cma_heap_allocates_from_its_area)
 {
-	const char *cma = cma_heap();
-	long before, held, total = meminfo_kib("CmaTotal");
-	unsigned int i, rounds;
+	unsigned int h, i, rounds;
+	long before, held;
 	unsigned char *p;
 	int fd;
 
-	if (!cma)
+	if (!nr_cma)
 		SKIP(return, NO_CMA);
-	before = meminfo_kib("CmaFree");
-	fd = alloc_from(cma, 16 * MiB);
-	ASSERT_LE(0, fd);
-	held = meminfo_kib("CmaFree");
-	TH_LOG("heap %s: CmaFree %ld -> %ld KiB", cma, before, held);
-	ASSERT_GE(before - 14 * 1024, held);
-	p = map_all(fd, 16 * MiB);
-	ASSERT_NE(MAP_FAILED, p);
-	ASSERT_TRUE(all_bytes(p, 0, 16 * MiB));
-	memset(p, 0x77, 16 * MiB);
-	munmap(p, 16 * MiB);
-	close(fd);
+	for (h = 0; h < nr_cma; h++) {
+		const char *cma = cma_heaps[h];
+		bool exact = cma_area_pages(cma, "used") >= 0;
 
-	rounds = total / (16 * 1024) + 4;
-	for (i = 0; i < rounds; i++) {
+		before = exact ? cma_area_pages(cma, "used") :
+				 meminfo_kib("CmaFree");
 		fd = alloc_from(cma, 16 * MiB);
+		ASSERT_LE(0, fd);
+		held = exact ? cma_area_pages(cma, "used") :
+			       meminfo_kib("CmaFree");
+		TH_LOG("heap %s (%zu MiB): %s %ld -> %ld", cma,
+		       cma_bytes[h] / MiB, exact ? "used pages" : "CmaFree KiB",
+		       before, held);
+		/* Exactly the buffer's pages, or most of its KiB. */
+		ASSERT_TRUE(exact ? held - before == (long)(16 * MiB / page_size) :
+			    before - 14 * 1024 >= held);
+		p = map_all(fd, 16 * MiB);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_TRUE(all_bytes(p, 0, 16 * MiB));
+		memset(p, 0x77, 16 * MiB);
+		munmap(p, 16 * MiB);
+		close(fd);
+
+		rounds = cma_bytes[h] / (16 * MiB) + 4;
+		for (i = 0; i < rounds; i++) {
+			fd = alloc_from(cma, 16 * MiB);
+			ASSERT_LE(0, fd);
+			close(fd);
+		}
+	}
+}
+
+/* More than an area holds: -ENOMEM, and the heap still works. */
+TEST_F(dma_heap, every_cma_heap_larger_than_its_area_enomem)
+{
+	unsigned int h;
+	int fd;
+
+	if (!nr_cma)
+		SKIP(return, NO_CMA);
+	for (h = 0; h < nr_cma; h++) {
+		ASSERT_EQ(ENOMEM, fails(alloc_from(cma_heaps[h],
+						   cma_bytes[h] + MiB)));
+		fd = alloc_from(cma_heaps[h], MiB);
 		ASSERT_LE(0, fd);
 		close(fd);
 	}
 }
 
-/* More than the area holds: -ENOMEM, and the heap still works. */
-TEST_F(dma_heap, cma_heap_larger_than_area_enomem)
+/* ABI: CMA buffers are mapped shared only; a private mapping fails. */
+TEST_F(dma_heap, every_cma_heap_private_mapping_einval)
 {
-	const char *cma = cma_heap();
-	long total = meminfo_kib("CmaTotal");
+	unsigned int h;
 	int fd;
 
-	if (!cma)
+	if (!nr_cma)
 		SKIP(return, NO_CMA);
-	ASSERT_EQ(ENOMEM, fails(alloc_from(cma, (total + 1024) * KiB)));
-	fd = alloc_from(cma, MiB);
-	ASSERT_LE(0, fd);
-	close(fd);
+	for (h = 0; h < nr_cma; h++) {
+		fd = alloc_from(cma_heaps[h], page_size);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(MAP_FAILED, mmap(NULL, page_size, PROT_READ,
+					   MAP_PRIVATE, fd, 0));
+		ASSERT_EQ(EINVAL, errno);
+		close(fd);
+	}
 }
 
-/* ABI: CMA buffers are mapped shared only; a private mapping fails. */
-TEST_F(dma_heap, cma_heap_private_mapping_einval)
+/* ---------------------------------------------------------------------- */
+/* Heap buffers in a driver's hands                                       */
+/* ---------------------------------------------------------------------- */
+
+static int vmap_read(int ctl, int fd, __u64 offset, void *dst, __u64 len)
 {
-	const char *cma = cma_heap();
+	struct dmabuf_test_vmap_read req = {
+		.fd = fd,
+		.offset = offset,
+		.len = len,
+		.data = (uintptr_t)dst,
+	};
+
+	return ioctl(ctl, DMABUF_TEST_IOCTL_VMAP_READ, &req);
+}
+
+static int attach_mapped(int ctl, int fd)
+{
+	struct dmabuf_test_attach req = {
+		.fd = fd,
+		.flags = DMABUF_TEST_ATTACH_MAP,
+	};
+
+	return ioctl(ctl, DMABUF_TEST_IOCTL_ATTACH, &req);
+}
+
+/*
+ * Every heap's buffer is imported the way a driver does it: attached to
+ * the test exporter's importer device and DMA-mapped, then read through
+ * a kernel mapping (vmap), which must see what user space wrote through
+ * mmap: the first and last bytes of every page, and a run across the
+ * boundary of two pages.
+ */
+TEST_F(dma_heap, every_heap_imported_by_a_device_maps_and_vmaps)
+{
+	const size_t len = 2 * MiB + 5 * page_size;
+	unsigned char *p, got[64];
+	unsigned int i;
+	size_t off;
+	int ctl, fd;
+
+	ctl = open(DMABUF_TEST_EXPORTER_PATH, O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		SKIP(return, "no %s (CONFIG_DMABUF_KUNIT_TEST?)",
+		     DMABUF_TEST_EXPORTER_PATH);
+	for (i = 0; i < nr_heaps; i++) {
+		TH_LOG("heap: %s", heaps[i]);
+		fd = alloc_from(heaps[i], len);
+		ASSERT_LE(0, fd);
+		ASSERT_EQ(0, attach_mapped(ctl, fd));
+		p = map_all(fd, len);
+		ASSERT_NE(MAP_FAILED, p);
+		ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE));
+		for (off = 0; off < len; off++)
+			p[off] = (unsigned char)(off / page_size * 13 + off + i);
+		ASSERT_EQ(0, buf_sync(fd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE));
+
+		for (off = 0; off < len; off += page_size) {
+			ASSERT_EQ(0, vmap_read(ctl, fd, off, got, 1));
+			ASSERT_EQ(p[off], got[0]);
+			ASSERT_EQ(0, vmap_read(ctl, fd, off + page_size - 1,
+					       got, 1));
+			ASSERT_EQ(p[off + page_size - 1], got[0]);
+		}
+		off = len / 2 / page_size * page_size - sizeof(got) / 2;
+		ASSERT_EQ(0, vmap_read(ctl, fd, off, got, sizeof(got)));
+		ASSERT_EQ(0, memcmp(p + off, got, sizeof(got)));
+		ASSERT_EQ(0, munmap(p, len));
+		close(fd);
+	}
+	close(ctl);
+}
+
+/* The test exporter's VMAP_READ refuses what lies outside the buffer. */
+TEST_F(dma_heap, vmap_read_outside_the_buffer_einval)
+{
+	struct dmabuf_test_vmap_read req = { .len = 1 };
+	unsigned char byte;
+	int ctl, fd;
+
+	ctl = open(DMABUF_TEST_EXPORTER_PATH, O_RDWR | O_CLOEXEC);
+	if (ctl < 0)
+		SKIP(return, "no %s", DMABUF_TEST_EXPORTER_PATH);
+	fd = heap_alloc(self->system, page_size);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, vmap_read(ctl, fd, page_size - 1, &byte, 1));
+	ASSERT_EQ(EINVAL, fails(vmap_read(ctl, fd, page_size, &byte, 1)));
+	ASSERT_EQ(EINVAL, fails(vmap_read(ctl, fd, 1, &byte, page_size)));
+	ASSERT_EQ(EINVAL, fails(vmap_read(ctl, fd, ~0ull, &byte, 2)));
+	ASSERT_EQ(EFAULT, fails(vmap_read(ctl, fd, 0, NULL, 1)));
+	req.fd = fd;
+	req.pad = 1;
+	req.data = (uintptr_t)&byte;
+	ASSERT_EQ(EINVAL, fails(ioctl(ctl, DMABUF_TEST_IOCTL_VMAP_READ, &req)));
+	ASSERT_EQ(EINVAL, fails(vmap_read(ctl, ctl, 0, &byte, 1)));
+	close(fd);
+	ASSERT_EQ(EBADF, fails(vmap_read(ctl, fd, 0, &byte, 1)));
+	close(ctl);
+}
+
+/* ---------------------------------------------------------------------- */
+/* CMA regions of the device tree                                         */
+/* ---------------------------------------------------------------------- */
+
+/* Does reserved-memory node @node have property @prop? */
+static bool dt_has(const char *node, const char *prop)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), DT_RESERVED "/%s/%s", node, prop);
+	return access(path, F_OK) == 0;
+}
+
+/* Is reserved-memory node @node compatible with "shared-dma-pool"? */
+static bool dt_shared_dma_pool(const char *node)
+{
+	char path[512], compat[256] = "";
+	size_t len, at;
+	FILE *f;
+
+	snprintf(path, sizeof(path), DT_RESERVED "/%s/compatible", node);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	len = fread(compat, 1, sizeof(compat) - 1, f);
+	fclose(f);
+	/* A list of NUL-terminated strings. */
+	for (at = 0; at < len; at += strlen(compat + at) + 1)
+		if (!strcmp(compat + at, "shared-dma-pool"))
+			return true;
+	return false;
+}
+
+enum dt_region { DT_DEFAULT_CMA, DT_OTHER_CMA, DT_NO_MAP };
+
+/* What @node is, or -1 for anything else. */
+static int dt_region_kind(const char *node)
+{
+	if (!dt_shared_dma_pool(node))
+		return -1;
+	if (dt_has(node, "no-map"))
+		return DT_NO_MAP;
+	if (!dt_has(node, "reusable"))
+		return -1;
+	return dt_has(node, "linux,cma-default") ? DT_DEFAULT_CMA : DT_OTHER_CMA;
+}
+
+/*
+ * Check the heap of every reserved-memory region of kind @kind: a heap
+ * named after the node, a CMA heap of the region's size, that allocates,
+ * maps and frees (or, for DT_NO_MAP, no heap at all). Returns how many
+ * regions of that kind there were.
+ */
+static unsigned int check_dt_regions(struct __test_metadata *const _metadata,
+				     enum dt_region kind)
+{
+	unsigned int found = 0, h;
+	struct dirent *de;
+	DIR *dir = opendir(DT_RESERVED);
+	unsigned char *p;
 	int fd;
 
-	if (!cma)
-		SKIP(return, NO_CMA);
-	fd = alloc_from(cma, page_size);
-	ASSERT_LE(0, fd);
-	ASSERT_EQ(MAP_FAILED,
-		  mmap(NULL, page_size, PROT_READ, MAP_PRIVATE, fd, 0));
-	ASSERT_EQ(EINVAL, errno);
-	close(fd);
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.' || dt_region_kind(de->d_name) != (int)kind)
+			continue;
+		found++;
+		TH_LOG("region %s", de->d_name);
+		if (kind == DT_NO_MAP) {
+			EXPECT_FALSE(have_heap(de->d_name));
+			continue;
+		}
+		EXPECT_TRUE(have_heap(de->d_name));
+		for (h = 0; h < nr_cma; h++)
+			if (!strcmp(cma_heaps[h], de->d_name))
+				break;
+		EXPECT_GT(nr_cma, h);
+		if (h == nr_cma)
+			continue;
+		fd = alloc_from(de->d_name, 4 * MiB);
+		EXPECT_LE(0, fd);
+		if (fd < 0)
+			continue;
+		p = map_all(fd, 4 * MiB);
+		EXPECT_NE(MAP_FAILED, p);
+		if (p != MAP_FAILED) {
+			EXPECT_TRUE(all_bytes(p, 0, 4 * MiB));
+			munmap(p, 4 * MiB);
+		}
+		close(fd);
+	}
+	closedir(dir);
+	return found;
+}
+
+/*
+ * 6.12's rule: the default CMA area (linux,cma-default) is a heap named
+ * after its node.
+ */
+TEST_F(dma_heap, device_tree_default_cma_region_is_a_heap)
+{
+	if (access(DT_RESERVED, F_OK))
+		SKIP(return, "no device tree reserved-memory node");
+	ASSERT_EQ(1u, check_dt_regions(_metadata, DT_DEFAULT_CMA));
+}
+
+/*
+ * Every other reusable shared-dma-pool region is a heap of its own,
+ * named after its full node name (upstream from 6.17; 6.12 has none).
+ */
+TEST_F(dma_heap, device_tree_every_reusable_region_is_a_heap)
+{
+	if (access(DT_RESERVED, F_OK))
+		SKIP(return, "no device tree reserved-memory node");
+	if (!check_dt_regions(_metadata, DT_OTHER_CMA))
+		SKIP(return, "no reusable region besides the default");
+}
+
+/* A no-map region is the device's alone: never a heap. */
+TEST_F(dma_heap, device_tree_no_map_region_is_not_a_heap)
+{
+	if (access(DT_RESERVED, F_OK))
+		SKIP(return, "no device tree reserved-memory node");
+	if (!check_dt_regions(_metadata, DT_NO_MAP))
+		SKIP(return, "no no-map shared-dma-pool region");
 }
 
 TEST_HARNESS_MAIN

@@ -74,10 +74,37 @@ struct dmabuf_test_attach {
 	__u32 flags;
 };
 
+/**
+ * struct dmabuf_test_vmap_read - argument of DMABUF_TEST_IOCTL_VMAP_READ
+ * @fd: any dma-buf fd, from this exporter or another (in); a non-dma-buf
+ *	fd is -EINVAL, a closed one -EBADF.
+ * @pad: must be zero, or -EINVAL (in).
+ * @offset: the first byte to read, from the start of the buffer (in).
+ * @len: how many bytes to read; a range that does not lie within the
+ *	buffer is -EINVAL (in).
+ * @data: the user address the bytes are copied to (in); -EFAULT if it
+ *	cannot take them.
+ *
+ * Reads the buffer the way a driver does through a kernel mapping: CPU
+ * access begun for DMA_FROM_DEVICE, dma_buf_vmap_unlocked(), a copy, then
+ * the mapping and the CPU access ended. Whatever the exporter's vmap or
+ * begin_cpu_access returns is passed on; a mapping of I/O memory, which
+ * cannot be copied from directly, is -EOPNOTSUPP.
+ */
+struct dmabuf_test_vmap_read {
+	__s32 fd;
+	__u32 pad;
+	__u64 offset;
+	__u64 len;
+	__u64 data;
+};
+
 #define DMABUF_TEST_IOCTL_BASE		'T'
 #define DMABUF_TEST_IOCTL_EXPORT \
 	_IOWR(DMABUF_TEST_IOCTL_BASE, 0x40, struct dmabuf_test_export)
 #define DMABUF_TEST_IOCTL_ATTACH \
 	_IOW(DMABUF_TEST_IOCTL_BASE, 0x41, struct dmabuf_test_attach)
+#define DMABUF_TEST_IOCTL_VMAP_READ \
+	_IOW(DMABUF_TEST_IOCTL_BASE, 0x42, struct dmabuf_test_vmap_read)
 
 #endif /* DMABUF_TEST_EXPORTER_H */
