@@ -3,7 +3,7 @@
 # Boot a flavour's kernel for $PLATFORM (lib.sh) under QEMU, TCG, 2 CPUs:
 # x86_64 on the PC with SeaBIOS, arm64 on the virt board with a device
 # tree that declares CMA regions (scripts/config/arm64-dt.dtsi).
-# Usage: [PLATFORM=P] [ONLY=GLOB] [KUNIT=GLOB] boot.sh ours|stock MODE
+# Usage: [PLATFORM=P] [ONLY=GLOB] [KUNIT=GLOB] [QEMU_EXTRA=OPTIONS] boot.sh ours|stock MODE
 # MODE is one of:
 #   test   console to a log, judged by results.py into results/boot-FLAVOUR;
 #          with ONLY, just the kselftests whose name matches GLOB; with
@@ -30,7 +30,9 @@ SUFFIX=
 [ "$PLATFORM" = x86_64 ] || SUFFIX=-$PLATFORM
 LOG=$OUT/logs/boot-$FLAVOUR-$MODE$SUFFIX.log
 [ "$MODE" = bench ] && LOG=${BENCH_LOG:-$LOG}
+# arm64 under TCG runs the same suites at about half x86_64's speed.
 TIMEOUT=${BOOT_TIMEOUT:-1800}
+[ "$KARCH" = arm64 ] && TIMEOUT=${BOOT_TIMEOUT:-3600}
 # KUnit suites that the stock guest runs (a kunit.filter_glob): the driver
 # patterns, whose _smp suite needs two CPUs.
 STOCK_SMP_SUITES='dma_fence_driver_patterns*'
@@ -98,8 +100,10 @@ arm64)
 	MACHINE=(qemu-system-aarch64 -accel tcg -M virt -cpu max,pauth-impdef=on -smp 2 -m 3G)
 	;;
 esac
+# QEMU_EXTRA: more QEMU options, for debugging (say, a monitor socket).
+# shellcheck disable=SC2206
 QEMU=("${MACHINE[@]}" -nodefaults -display none -no-reboot
-	-kernel "$IMAGE" -initrd "$cpio" -append "$cmdline")
+	-kernel "$IMAGE" -initrd "$cpio" -append "$cmdline" ${QEMU_EXTRA:-})
 
 # The arm64 device tree: the one QEMU generates for this machine, plus
 # the reserved-memory regions of arm64-dt.dtsi.

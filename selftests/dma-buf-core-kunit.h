@@ -528,9 +528,9 @@ static inline struct file *new_forwarder(struct kunit *test,
 static inline unsigned long map_user(struct kunit *test, struct file *file,
 				     unsigned long pgoff, unsigned long pages)
 {
-	return kunit_vm_mmap(test, file, 0, pages << PAGE_SHIFT,
-			     PROT_READ | PROT_WRITE, MAP_SHARED,
-			     pgoff << PAGE_SHIFT);
+	return dmabuf_kunit_vm_mmap(test, file, pages << PAGE_SHIFT,
+				    PROT_READ | PROT_WRITE, MAP_SHARED,
+				    pgoff << PAGE_SHIFT);
 }
 
 static inline void unmap_user(unsigned long addr, unsigned long pages)
@@ -567,9 +567,9 @@ static inline void expect_user_marks(struct kunit *test, unsigned long addr,
 /* A page of the case's address space for ioctl arguments. */
 static inline void __user *user_scratch(struct kunit *test)
 {
-	unsigned long addr = kunit_vm_mmap(test, NULL, 0, PAGE_SIZE,
-					   PROT_READ | PROT_WRITE,
-					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	unsigned long addr = dmabuf_kunit_vm_mmap(test, NULL, PAGE_SIZE,
+						  PROT_READ | PROT_WRITE,
+						  MAP_ANONYMOUS | MAP_PRIVATE, 0);
 
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
 			       "no user memory: %ld", (long)addr);

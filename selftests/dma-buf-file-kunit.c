@@ -629,8 +629,8 @@ static char *read_bufinfo(struct kunit *test, struct bufinfo_reader *r)
 	ssize_t n;
 
 	KUNIT_ASSERT_NOT_NULL(test, text);
-	ubuf = kunit_vm_mmap(test, NULL, 0, size, PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	ubuf = dmabuf_kunit_vm_mmap(test, NULL, size, PROT_READ | PROT_WRITE,
+				    MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(ubuf) || !ubuf,
 			       "no user memory: %ld", (long)ubuf);
 	file = dentry_open(&path, O_RDONLY, current_cred());
@@ -864,8 +864,8 @@ static void export_sync_file_into_read_only_memory_is_efault(struct kunit *test)
 	unsigned long addr;
 
 	memcpy(page_address(args->pages[0]), &arg, sizeof(arg));
-	addr = kunit_vm_mmap(test, args->dmabuf->file, 0, PAGE_SIZE, PROT_READ,
-			     MAP_SHARED, 0);
+	addr = dmabuf_kunit_vm_mmap(test, args->dmabuf->file, PAGE_SIZE, PROT_READ,
+				    MAP_SHARED, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "mmap: %ld",
 			       (long)addr);
 	KUNIT_EXPECT_EQ(test, file->f_op->unlocked_ioctl(file,

@@ -38,8 +38,8 @@ static void test_exporter_refuses_private_mappings(struct kunit *test)
 	struct dmabuf_test_buffer *buf = new_buf(test, 0);
 	unsigned long addr;
 
-	addr = kunit_vm_mmap(test, buf->dmabuf->file, 0, PAGE_SIZE, PROT_READ,
-			     MAP_PRIVATE, 0);
+	addr = dmabuf_kunit_vm_mmap(test, buf->dmabuf->file, PAGE_SIZE, PROT_READ,
+				    MAP_PRIVATE, 0);
 	KUNIT_EXPECT_EQ(test, (long)addr, (long)-EINVAL);
 	KUNIT_EXPECT_EQ(test, calls(buf, DMABUF_TEST_MMAP), 1);
 	flush_delayed_fput();

@@ -487,8 +487,8 @@ static void alloc_unwritable_argument_efault(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, dma_buf_vmap_unlocked(ro, &map), 0);
 	memcpy(map.vaddr, &req, sizeof(req));
 	dma_buf_vunmap_unlocked(ro, &map);
-	u = kunit_vm_mmap(test, ro->file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
-			  0);
+	u = dmabuf_kunit_vm_mmap(test, ro->file, PAGE_SIZE, PROT_READ, MAP_SHARED,
+				 0);
 	KUNIT_ASSERT_FALSE(test, !u || IS_ERR_VALUE(u));
 
 	before = next_fd(test);
@@ -520,8 +520,8 @@ static void system_heap_buffer_zeroed_and_mappable(struct kunit *test)
 	dma_buf_vunmap_unlocked(dmabuf, &map);
 
 	/* Mapped from page 2 on: the user sees pages 2..5. */
-	u = kunit_vm_mmap(test, dmabuf->file, 0, 4 * PAGE_SIZE, PROT_READ,
-			  MAP_SHARED, 2 * PAGE_SIZE);
+	u = dmabuf_kunit_vm_mmap(test, dmabuf->file, 4 * PAGE_SIZE, PROT_READ,
+				 MAP_SHARED, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_FALSE(test, !u || IS_ERR_VALUE(u));
 	for (i = 0; i < 4; i++) {
 		KUNIT_ASSERT_EQ(test, copy_from_user(page, (void __user *)u +
@@ -546,8 +546,8 @@ static void cma_heap_fault_past_end_sigbus(struct kunit *test)
 	unsigned int i;
 	u8 byte;
 
-	u = kunit_vm_mmap(test, dmabuf->file, 0, 4 * PAGE_SIZE,
-			  PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+	u = dmabuf_kunit_vm_mmap(test, dmabuf->file, 4 * PAGE_SIZE,
+				 PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 	KUNIT_ASSERT_FALSE(test, !u || IS_ERR_VALUE(u));
 	/* The last page is there, and zeroed. */
 	KUNIT_ASSERT_EQ(test, get_user(byte, (u8 __user *)u + 4 * PAGE_SIZE - 1),

@@ -24,6 +24,8 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
+#include "dmabuf-kunit.h"
+
 /* The devtmpfs superblock, mounted for the suite; NULL without devtmpfs. */
 static struct vfsmount *heap_devfs;
 
@@ -220,9 +222,9 @@ static inline void __user *user_pages(struct kunit *test, unsigned int pages)
 {
 	unsigned long addr;
 
-	addr = kunit_vm_mmap(test, NULL, 0, pages * PAGE_SIZE,
-			     PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	addr = dmabuf_kunit_vm_mmap(test, NULL, pages * PAGE_SIZE,
+				    PROT_READ | PROT_WRITE,
+				    MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
 			       "no user memory: %ld", (long)addr);
 	return (void __user *)addr;

@@ -25,6 +25,8 @@
 #include <linux/ktime.h>
 #include <linux/lockdep.h>
 #include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -483,13 +485,44 @@ static inline void dmabuf_kunit_thread_wait(struct kunit *test,
 	KUNIT_ASSERT_NE_MSG(test, left, 0, "%s never finished", what);
 }
 
+/* kunit_add_action() callback: drop a reference to an mm. */
+static inline void dmabuf_kunit_mmdrop(void *mm)
+{
+	mmdrop(mm);
+}
+
+/*
+ * kunit_vm_mmap() for the suites of this directory. The first call of a
+ * case makes the case an mm; 6.12's kunit_attach_mm() then keeps the
+ * reference that kthread_use_mm() takes and never drops it, so every such
+ * mm outlives its case (kmemleak reports them on arm64, where nothing
+ * else points at an mm). Where the new mm holds that extra reference,
+ * the case drops it when it ends; a KUnit that hands its own reference
+ * over leaves the count at one and is left alone.
+ */
+static inline unsigned long dmabuf_kunit_vm_mmap(struct kunit *test,
+						 struct file *file,
+						 unsigned long len,
+						 unsigned long prot,
+						 unsigned long flags,
+						 unsigned long offset)
+{
+	bool fresh = !current->mm;
+	unsigned long addr = kunit_vm_mmap(test, file, 0, len, prot, flags,
+					   offset);
+
+	if (fresh && current->mm && atomic_read(&current->mm->mm_count) > 1)
+		kunit_add_action(test, dmabuf_kunit_mmdrop, current->mm);
+	return addr;
+}
+
 /* @pages pages of fresh, writable user memory, unmapped when the case ends. */
 static inline void __user *dmabuf_kunit_user_pages(struct kunit *test,
 						   unsigned long pages)
 {
-	unsigned long addr = kunit_vm_mmap(test, NULL, 0, pages * PAGE_SIZE,
-					   PROT_READ | PROT_WRITE,
-					   MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	unsigned long addr = dmabuf_kunit_vm_mmap(test, NULL, pages * PAGE_SIZE,
+						  PROT_READ | PROT_WRITE,
+						  MAP_ANONYMOUS | MAP_PRIVATE, 0);
 
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
 			       "no user memory: %ld", (long)addr);
@@ -514,8 +547,8 @@ static inline void __user *dmabuf_kunit_read_only_user(struct kunit *test,
 		fput(file);
 		KUNIT_FAIL_AND_ABORT(test, "cannot fill the page");
 	}
-	addr = kunit_vm_mmap(test, file, 0, PAGE_SIZE, PROT_READ, MAP_SHARED,
-			     0);
+	addr = dmabuf_kunit_vm_mmap(test, file, PAGE_SIZE, PROT_READ, MAP_SHARED,
+				    0);
 	fput(file);	/* the mapping holds its own reference */
 	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
 			       "no user memory: %ld", (long)addr);

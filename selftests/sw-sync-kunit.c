@@ -213,8 +213,8 @@ static char *read_info(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, file->f_op->read);
 	text = kunit_kzalloc(test, INFO_MAX + 1, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, text);
-	addr = kunit_vm_mmap(test, NULL, 0, INFO_MAX, PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	addr = dmabuf_kunit_vm_mmap(test, NULL, INFO_MAX, PROT_READ | PROT_WRITE,
+				    MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr) || !addr);
 
 	do {

@@ -172,8 +172,8 @@ static void buffers_of_every_order_zeroed_in_order(struct kunit *test)
 		dma_buf_vunmap_unlocked(dmabuf, &map);
 
 		fill_pages(test, dmabuf, i);
-		u = kunit_vm_mmap(test, dmabuf->file, 0, len, PROT_READ,
-				  MAP_SHARED, 0);
+		u = dmabuf_kunit_vm_mmap(test, dmabuf->file, len, PROT_READ,
+					 MAP_SHARED, 0);
 		KUNIT_ASSERT_FALSE(test, !u || IS_ERR_VALUE(u));
 		for (n = 0; n < pages[i]; n++)
 			if (!user_page_is(test, u, n, (u8)(i + n)))
@@ -427,10 +427,10 @@ static void mmap_shared_from_any_page(struct kunit *test)
 		size_t first = windows[i].first, n;
 		unsigned long u;
 
-		u = kunit_vm_mmap(test, dmabuf->file, 0,
-				  windows[i].count * PAGE_SIZE,
-				  PROT_READ | PROT_WRITE, MAP_SHARED,
-				  first * PAGE_SIZE);
+		u = dmabuf_kunit_vm_mmap(test, dmabuf->file,
+					 windows[i].count * PAGE_SIZE,
+					 PROT_READ | PROT_WRITE, MAP_SHARED,
+					 first * PAGE_SIZE);
 		KUNIT_ASSERT_FALSE_MSG(test, !u || IS_ERR_VALUE(u),
 				       "window %u: %ld", i, (long)u);
 		for (n = 0; n < windows[i].count; n++)
@@ -442,11 +442,11 @@ static void mmap_shared_from_any_page(struct kunit *test)
 
 	/* A write through a user mapping is a write to the buffer. */
 	{
-		unsigned long u = kunit_vm_mmap(test, dmabuf->file, 0,
-						PAGE_SIZE,
-						PROT_READ | PROT_WRITE,
-						MAP_SHARED,
-						SZ_1M_PAGES * PAGE_SIZE);
+		unsigned long u = dmabuf_kunit_vm_mmap(test, dmabuf->file,
+						       PAGE_SIZE,
+						       PROT_READ | PROT_WRITE,
+						       MAP_SHARED,
+						       SZ_1M_PAGES * PAGE_SIZE);
 
 		KUNIT_ASSERT_FALSE(test, !u || IS_ERR_VALUE(u));
 		KUNIT_EXPECT_EQ(test, put_user((u8)0xee, (u8 __user *)u + 9),
@@ -474,8 +474,8 @@ static void mmap_private_single_page_only(struct kunit *test)
 	unsigned int i;
 
 	fill_pages(test, dmabuf, 0x40);
-	u = kunit_vm_mmap(test, dmabuf->file, 0, PAGE_SIZE, PROT_READ,
-			  MAP_PRIVATE, 2 * PAGE_SIZE);
+	u = dmabuf_kunit_vm_mmap(test, dmabuf->file, PAGE_SIZE, PROT_READ,
+				 MAP_PRIVATE, 2 * PAGE_SIZE);
 	KUNIT_ASSERT_FALSE_MSG(test, !u || IS_ERR_VALUE(u), "%ld", (long)u);
 	KUNIT_EXPECT_TRUE(test, user_page_is(test, u, 0, 0x42));
 

@@ -65,9 +65,9 @@ static long udmabuf_call(struct kunit *test, struct file *node,
 {
 	unsigned long addr;
 
-	addr = kunit_vm_mmap(test, NULL, 0, PAGE_ALIGN(size),
-			     PROT_READ | PROT_WRITE,
-			     MAP_ANONYMOUS | MAP_PRIVATE, 0);
+	addr = dmabuf_kunit_vm_mmap(test, NULL, PAGE_ALIGN(size),
+				    PROT_READ | PROT_WRITE,
+				    MAP_ANONYMOUS | MAP_PRIVATE, 0);
 	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
 			       "no user memory: %ld", (long)addr);
 	KUNIT_ASSERT_EQ(test, copy_to_user((void __user *)addr, arg, size),

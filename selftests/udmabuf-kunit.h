@@ -25,6 +25,8 @@
 #include <linux/shmem_fs.h>
 #include <uapi/linux/udmabuf.h>
 
+#include "dmabuf-kunit.h"
+
 static inline struct udmabuf_create_item range(unsigned int fd, u64 offset,
 					       u64 size)
 {

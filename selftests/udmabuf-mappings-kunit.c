@@ -64,10 +64,10 @@ static struct dma_buf *two_range_buffer(struct kunit *test,
 static unsigned long map_shared(struct kunit *test, struct dma_buf *dmabuf,
 				unsigned long first, unsigned long pages)
 {
-	unsigned long u = kunit_vm_mmap(test, dmabuf->file, 0,
-					pages * PAGE_SIZE,
-					PROT_READ | PROT_WRITE, MAP_SHARED,
-					first * PAGE_SIZE);
+	unsigned long u = dmabuf_kunit_vm_mmap(test, dmabuf->file,
+					       pages * PAGE_SIZE,
+					       PROT_READ | PROT_WRITE, MAP_SHARED,
+					       first * PAGE_SIZE);
 
 	KUNIT_ASSERT_FALSE_MSG(test, !u || IS_ERR_VALUE(u),
 			       "mmap of %lu pages from %lu", pages, first);
