@@ -352,3 +352,4 @@ kunit_test_suite(dma_buf_cpu_suite);
 MODULE_DESCRIPTION("KUnit tests of the dma-buf core: CPU access and mappings");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -171,3 +171,4 @@ kunit_test_suite(dma_buf_exporter_errors_suite);
 MODULE_DESCRIPTION("KUnit tests of the dma-buf core: failing exporter callbacks");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -1066,3 +1066,4 @@ kunit_test_suite(dma_buf_file_suite);
 MODULE_DESCRIPTION("KUnit tests of the dma-buf file: poll, llseek, ioctls, fdinfo, debugfs");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -728,3 +728,4 @@ kunit_test_suite(dma_buf_suite);
 MODULE_DESCRIPTION("KUnit tests for the dma-buf core");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -46,3 +46,4 @@ kunit_test_suite(dma_buf_nested_import_suite);
 MODULE_DESCRIPTION("KUnit tests of the dma-buf core: importing nested fence containers");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

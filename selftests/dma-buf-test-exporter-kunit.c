@@ -304,3 +304,4 @@ kunit_test_suite(dma_buf_test_exporter_suite);
 MODULE_DESCRIPTION("KUnit tests of the dma-buf test exporter");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -27,6 +27,7 @@
 #include <linux/preempt.h>
 #include <linux/sched.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
@@ -485,21 +486,33 @@ static inline void dmabuf_kunit_thread_wait(struct kunit *test,
 	KUNIT_ASSERT_NE_MSG(test, left, 0, "%s never finished", what);
 }
 
-/* kunit_add_action() callback: drop a reference to an mm. */
-static inline void dmabuf_kunit_mmdrop(void *mm)
+/*
+ * Give the case's thread an mm before kunit_vm_mmap() makes one. 6.12's
+ * kunit_attach_mm() keeps the reference kthread_use_mm() takes and never
+ * drops it, so every case's mm would outlive the case (kmemleak reports
+ * them on arm64, where nothing else points at an mm). This mm is set up
+ * the same way, and that reference is dropped at once: from then on the
+ * thread's use of the mm (mm_users) keeps it, and exit_mm() lets go of
+ * both when the thread ends. kunit_vm_mmap() then uses it as it is.
+ * Needs the EXPORTED_FOR_KUNIT_TESTING namespace (mm_alloc()).
+ */
+static inline int dmabuf_kunit_attach_mm(void)
 {
+	struct mm_struct *mm;
+
+	if (current->mm)
+		return 0;
+	mm = mm_alloc();
+	if (!mm)
+		return -ENOMEM;
+	mm->task_size = TASK_SIZE;
+	arch_pick_mmap_layout(mm, &current->signal->rlim[RLIMIT_STACK]);
+	kthread_use_mm(mm);
 	mmdrop(mm);
+	return 0;
 }
 
-/*
- * kunit_vm_mmap() for the suites of this directory. The first call of a
- * case makes the case an mm; 6.12's kunit_attach_mm() then keeps the
- * reference that kthread_use_mm() takes and never drops it, so every such
- * mm outlives its case (kmemleak reports them on arm64, where nothing
- * else points at an mm). Where the new mm holds that extra reference,
- * the case drops it when it ends; a KUnit that hands its own reference
- * over leaves the count at one and is left alone.
- */
+/* kunit_vm_mmap() at no fixed address, in an mm that does not leak. */
 static inline unsigned long dmabuf_kunit_vm_mmap(struct kunit *test,
 						 struct file *file,
 						 unsigned long len,
@@ -507,13 +520,11 @@ static inline unsigned long dmabuf_kunit_vm_mmap(struct kunit *test,
 						 unsigned long flags,
 						 unsigned long offset)
 {
-	bool fresh = !current->mm;
-	unsigned long addr = kunit_vm_mmap(test, file, 0, len, prot, flags,
-					   offset);
+	int err = dmabuf_kunit_attach_mm();
 
-	if (fresh && current->mm && atomic_read(&current->mm->mm_count) > 1)
-		kunit_add_action(test, dmabuf_kunit_mmdrop, current->mm);
-	return addr;
+	if (err)
+		return err;
+	return kunit_vm_mmap(test, file, 0, len, prot, flags, offset);
 }
 
 /* @pages pages of fresh, writable user memory, unmapped when the case ends. */

@@ -722,3 +722,4 @@ kunit_test_suite(sw_sync_suite);
 
 MODULE_DESCRIPTION("KUnit tests for sw_sync and the sync debugfs files");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

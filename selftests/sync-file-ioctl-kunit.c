@@ -493,3 +493,4 @@ kunit_test_suite(sync_file_ioctl_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the sync_file ioctls");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

@@ -228,3 +228,4 @@ kunit_test_suite(udmabuf_suite);
 MODULE_DESCRIPTION("KUnit tests for udmabuf");
 MODULE_LICENSE("GPL");
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
