@@ -2,8 +2,9 @@
 /*
  * KUnit suite "dma_buf_test_exporter": the parts of the test exporter
  * that the userspace kselftests rely on. Its debugfs control file, whose
- * ioctls export buffers and attach a pretend importer to any dma-buf fd,
- * and its refusal of private mappings.
+ * ioctls export buffers, attach a pretend importer to any dma-buf fd and
+ * read any dma-buf through a kernel mapping, and its refusal of private
+ * mappings.
  *
  * The ioctl arguments live in user memory from kunit_vm_mmap(), as a
  * real caller's would; see dma-buf-kunit.c for how the suites work.
@@ -17,6 +18,7 @@
 #include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/highmem.h>
 #include <linux/iosys-map.h>
 #include <linux/module.h>
 #include <linux/rcupdate.h>
@@ -69,7 +71,7 @@ static void close_control(struct kunit *test, struct file *file)
 static long control_call(struct kunit *test, struct file *ctl,
 			 unsigned int cmd, void *arg, size_t size)
 {
-	void __user *uarg = user_scratch(test);
+	void __user *uarg = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uarg, arg, size), 0UL);
@@ -282,6 +284,84 @@ static void control_attachment_lasts_until_control_file_closes(struct kunit *tes
 	KUNIT_EXPECT_EQ(test, file_count(buf->dmabuf->file), 1L);
 }
 
+/*
+ * VMAP_READ: one way it ends, and what the exporter must have seen. Every
+ * vmap that worked is undone, and every begin_cpu_access that worked is
+ * ended, whatever failed after it.
+ */
+struct control_vmap_read {
+	const char *name;
+	unsigned int buf_flags;
+	enum dmabuf_test_call fail;	/* DMABUF_TEST_NR_CALLS: none */
+	bool bad_data;			/* @data is read-only user memory */
+	u64 len;
+	long ret;
+	int vmaps, begins;		/* calls made of each bracket */
+};
+
+static const struct control_vmap_read control_vmap_reads[] = {
+	{ "read", 0, DMABUF_TEST_NR_CALLS, false, 16, 0, 1, 1 },
+	{ "unwritable destination", 0, DMABUF_TEST_NR_CALLS, true, 16,
+	  -EFAULT, 1, 1 },
+	{ "vmap fails", 0, DMABUF_TEST_VMAP, false, 16, -ENOMEM, 1, 0 },
+	{ "begin_cpu_access fails", 0, DMABUF_TEST_BEGIN_CPU, false, 16,
+	  -ENOMEM, 1, 1 },
+	{ "end_cpu_access fails", 0, DMABUF_TEST_END_CPU, false, 16,
+	  -ENOMEM, 1, 1 },
+	{ "exporter without vmap", DMABUF_TEST_NO_VMAP, DMABUF_TEST_NR_CALLS,
+	  false, 16, -EINVAL, 0, 0 },
+	{ "longer than the limit", 0, DMABUF_TEST_NR_CALLS, false,
+	  DMABUF_TEST_VMAP_READ_MAX + 1, -EINVAL, 0, 0 },
+};
+
+static void control_vmap_read_desc(const struct control_vmap_read *row,
+				   char *desc)
+{
+	strscpy(desc, row->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(control_vmap_read, control_vmap_reads,
+		  control_vmap_read_desc);
+
+static void control_vmap_read_undoes_what_it_did(struct kunit *test)
+{
+	static const u8 marks[] = "vmap-read marks";
+	const struct control_vmap_read *row = test->param_value;
+	struct dmabuf_test_buffer *buf = new_buf(test, row->buf_flags);
+	struct file *ctl = new_control(test);
+	void __user *dst = dmabuf_kunit_user_pages(test, 1);
+	struct dmabuf_test_vmap_read arg = { .offset = 5, .len = row->len };
+	u8 got[sizeof(marks)] = { };
+	u8 *page;
+
+	page = kmap_local_page(buf->pages[0]);
+	memcpy(page + arg.offset, marks, sizeof(marks));
+	kunmap_local(page);
+	if (row->bad_data)
+		dst = dmabuf_kunit_read_only_user(test, got, sizeof(got));
+	if (row->fail != DMABUF_TEST_NR_CALLS)
+		dmabuf_test_fail(buf, row->fail, -ENOMEM);
+	arg.fd = install_fd(test, buf->dmabuf, O_CLOEXEC);
+	arg.data = (u64)(uintptr_t)dst;
+
+	KUNIT_EXPECT_EQ(test, control_call(test, ctl,
+					   DMABUF_TEST_IOCTL_VMAP_READ,
+					   &arg, sizeof(arg)), row->ret);
+	KUNIT_EXPECT_EQ(test, calls(buf, DMABUF_TEST_VMAP), row->vmaps);
+	KUNIT_EXPECT_EQ(test, calls(buf, DMABUF_TEST_VUNMAP),
+			dmabuf_test_succeeded(buf, DMABUF_TEST_VMAP));
+	KUNIT_EXPECT_EQ(test, calls(buf, DMABUF_TEST_BEGIN_CPU), row->begins);
+	KUNIT_EXPECT_EQ(test, calls(buf, DMABUF_TEST_END_CPU),
+			dmabuf_test_succeeded(buf, DMABUF_TEST_BEGIN_CPU));
+	KUNIT_EXPECT_NULL(test, buf->vaddr);
+	if (!row->ret) {
+		KUNIT_ASSERT_EQ(test, copy_from_user(got, dst, sizeof(got)),
+				0UL);
+		KUNIT_EXPECT_EQ(test, memcmp(got, marks, row->len), 0);
+	}
+	KUNIT_EXPECT_EQ(test, file_count(buf->dmabuf->file), 2L);
+}
+
 static struct kunit_case dma_buf_test_exporter_cases[] = {
 	KUNIT_CASE(test_exporter_refuses_private_mappings),
 	KUNIT_CASE_PARAM(control_export_rejects_bad_arguments,
@@ -291,6 +371,8 @@ static struct kunit_case dma_buf_test_exporter_cases[] = {
 	KUNIT_CASE(control_attach_rejects_bad_fds_and_flags),
 	KUNIT_CASE_PARAM(control_attachment_lasts_until_control_file_closes,
 			 control_attach_gen_params),
+	KUNIT_CASE_PARAM(control_vmap_read_undoes_what_it_did,
+			 control_vmap_read_gen_params),
 	{}
 };
 

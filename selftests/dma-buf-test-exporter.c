@@ -797,20 +797,33 @@ free:
 	return err;
 }
 
-/* Copy @len bytes at @offset of @dmabuf's kernel mapping to @dst. */
+/*
+ * Copy @len bytes at @offset of @dmabuf to @dst through a kernel mapping.
+ * CPU access is bracketed inside the mapping's lifetime, so an exporter
+ * that keeps its vmap coherent in begin/end_cpu_access sees the mapping.
+ */
 static int control_copy_vmap(struct dma_buf *dmabuf, void __user *dst,
 			     u64 offset, u64 len)
 {
 	struct iosys_map map;
-	int err;
+	int err, end_err;
 
 	err = dma_buf_vmap_unlocked(dmabuf, &map);
 	if (err)
 		return err;
-	if (map.is_iomem)
+	if (map.is_iomem) {
 		err = -EOPNOTSUPP;
-	else if (copy_to_user(dst, map.vaddr + offset, len))
+		goto unmap;
+	}
+	err = dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE);
+	if (err)
+		goto unmap;
+	if (copy_to_user(dst, map.vaddr + offset, len))
 		err = -EFAULT;
+	end_err = dma_buf_end_cpu_access(dmabuf, DMA_FROM_DEVICE);
+	if (!err)
+		err = end_err;
+unmap:
 	dma_buf_vunmap_unlocked(dmabuf, &map);
 	return err;
 }
@@ -823,22 +836,16 @@ static long control_vmap_read(void __user *uarg)
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.pad)
+	if (arg.pad || arg.len > DMABUF_TEST_VMAP_READ_MAX)
 		return -EINVAL;
 	dmabuf = dma_buf_get(arg.fd);
 	if (IS_ERR(dmabuf))
 		return PTR_ERR(dmabuf);
 
 	err = -EINVAL;
-	if (arg.offset > dmabuf->size || arg.len > dmabuf->size - arg.offset)
-		goto put;
-	err = dma_buf_begin_cpu_access(dmabuf, DMA_FROM_DEVICE);
-	if (err)
-		goto put;
-	err = control_copy_vmap(dmabuf, u64_to_user_ptr(arg.data),
-				arg.offset, arg.len);
-	dma_buf_end_cpu_access(dmabuf, DMA_FROM_DEVICE);
-put:
+	if (arg.offset <= dmabuf->size && arg.len <= dmabuf->size - arg.offset)
+		err = control_copy_vmap(dmabuf, u64_to_user_ptr(arg.data),
+					arg.offset, arg.len);
 	dma_buf_put(dmabuf);
 	return err;
 }

@@ -80,16 +80,18 @@ struct dmabuf_test_attach {
  *	fd is -EINVAL, a closed one -EBADF.
  * @pad: must be zero, or -EINVAL (in).
  * @offset: the first byte to read, from the start of the buffer (in).
- * @len: how many bytes to read; a range that does not lie within the
- *	buffer is -EINVAL (in).
+ * @len: how many bytes to read, at most DMABUF_TEST_VMAP_READ_MAX; a
+ *	longer read, or a range that does not lie within the buffer, is
+ *	-EINVAL (in).
  * @data: the user address the bytes are copied to (in); -EFAULT if it
  *	cannot take them.
  *
- * Reads the buffer the way a driver does through a kernel mapping: CPU
- * access begun for DMA_FROM_DEVICE, dma_buf_vmap_unlocked(), a copy, then
- * the mapping and the CPU access ended. Whatever the exporter's vmap or
- * begin_cpu_access returns is passed on; a mapping of I/O memory, which
- * cannot be copied from directly, is -EOPNOTSUPP.
+ * Reads the buffer the way a driver does through a kernel mapping:
+ * dma_buf_vmap_unlocked(), CPU access begun for DMA_FROM_DEVICE, a copy,
+ * then the CPU access and the mapping ended. Whatever the exporter's vmap,
+ * begin_cpu_access or end_cpu_access returns is passed on; a mapping of
+ * I/O memory, which cannot be copied from directly, is -EOPNOTSUPP. The
+ * length limit keeps each copy short enough to run without a reschedule.
  */
 struct dmabuf_test_vmap_read {
 	__s32 fd;
@@ -98,6 +100,9 @@ struct dmabuf_test_vmap_read {
 	__u64 len;
 	__u64 data;
 };
+
+/* The longest read DMABUF_TEST_IOCTL_VMAP_READ takes: 16 MiB. */
+#define DMABUF_TEST_VMAP_READ_MAX	(16ULL * 1024 * 1024)
 
 #define DMABUF_TEST_IOCTL_BASE		'T'
 #define DMABUF_TEST_IOCTL_EXPORT \
