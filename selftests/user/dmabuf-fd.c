@@ -70,6 +70,7 @@ static_assert(sizeof(void *) != 8 || DMA_BUF_SET_NAME == DMA_BUF_SET_NAME_B,
 	      "abi");
 static_assert(DMABUF_TEST_IOCTL_EXPORT == 0xc0185440, "test abi");
 static_assert(DMABUF_TEST_IOCTL_ATTACH == 0x40085441, "test abi");
+static_assert(DMABUF_TEST_IOCTL_VMAP_READ == 0x40205442, "test abi");
 
 #define BUFINFO_PATH	"/sys/kernel/debug/dma_buf/bufinfo"
 #define DMA_BUF_MAGIC	0x444d4142	/* "DMAB", include/uapi/linux/magic.h */
@@ -250,13 +251,6 @@ static int export_buf(const struct _test_data_dmabuf_fd *self, __u64 size,
 static int new_buf(const struct _test_data_dmabuf_fd *self)
 {
 	return export_buf(self, self->buf_len, O_RDWR | O_CLOEXEC, 0);
-}
-
-static int attach(int ctl, int fd, __u32 flags)
-{
-	struct dmabuf_test_attach req = { .fd = fd, .flags = flags };
-
-	return ioctl(ctl, DMABUF_TEST_IOCTL_ATTACH, &req);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -732,14 +726,14 @@ TEST_F(dmabuf_fd, exporter_attach_rejects_bad_input)
 	ASSERT_LE(0, sync_file);
 	ASSERT_EQ(0, pipe(pipefd));
 	closed = next_fd();
-	ASSERT_EQ(EINVAL, fails(attach(self->ctl, pipefd[0], 0)));
-	ASSERT_EQ(EINVAL, fails(attach(self->ctl, sync_file, 0)));
-	ASSERT_EQ(EINVAL, fails(attach(self->ctl, self->ctl, 0)));
-	ASSERT_EQ(EBADF, fails(attach(self->ctl, closed, 0)));
-	ASSERT_EQ(EBADF, fails(attach(self->ctl, -1, 0)));
-	ASSERT_EQ(EINVAL, fails(attach(self->ctl, fd, 4)));
-	ASSERT_EQ(EINVAL, fails(attach(self->ctl, fd, 1u << 31)));
-	ASSERT_EQ(0, attach(self->ctl, fd, 0));
+	ASSERT_EQ(EINVAL, fails(test_attach(self->ctl, pipefd[0], 0)));
+	ASSERT_EQ(EINVAL, fails(test_attach(self->ctl, sync_file, 0)));
+	ASSERT_EQ(EINVAL, fails(test_attach(self->ctl, self->ctl, 0)));
+	ASSERT_EQ(EBADF, fails(test_attach(self->ctl, closed, 0)));
+	ASSERT_EQ(EBADF, fails(test_attach(self->ctl, -1, 0)));
+	ASSERT_EQ(EINVAL, fails(test_attach(self->ctl, fd, 4)));
+	ASSERT_EQ(EINVAL, fails(test_attach(self->ctl, fd, 1u << 31)));
+	ASSERT_EQ(0, test_attach(self->ctl, fd, 0));
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1329,7 +1323,7 @@ TEST_F(dmabuf_fd, set_name_shared_by_dups_and_allowed_when_attached)
 	dup_fd = dup(fd);
 	ASSERT_LE(0, dup_fd);
 	ASSERT_TRUE(name_is(_metadata, dup_fd, "first"));
-	ASSERT_EQ(0, attach(self->ctl, fd, 0));
+	ASSERT_EQ(0, test_attach(self->ctl, fd, 0));
 	ASSERT_EQ(0, set_name(dup_fd, "second"));
 	ASSERT_TRUE(name_is(_metadata, fd, "second"));
 }
@@ -2013,14 +2007,14 @@ TEST_F(dmabuf_fd, bufinfo_lists_attachments)
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, ctl);
 	ASSERT_LE(0, ctl2);
-	ASSERT_EQ(0, attach(ctl, fd, 0));
+	ASSERT_EQ(0, test_attach(ctl, fd, 0));
 	e = entry(ino);
 	ASSERT_STREQ("\tAttached Devices:\n\t" IMPORTER_NAME
 		     "\nTotal 1 devices attached\n", devices_of(e));
 	free(e);
-	ASSERT_EQ(0, attach(ctl, fd, DMABUF_TEST_ATTACH_MAP));
-	ASSERT_EQ(0, attach(ctl2, fd, DMABUF_TEST_ATTACH_DYNAMIC));
-	ASSERT_EQ(0, attach(ctl2, fd, DMABUF_TEST_ATTACH_DYNAMIC |
+	ASSERT_EQ(0, test_attach(ctl, fd, DMABUF_TEST_ATTACH_MAP));
+	ASSERT_EQ(0, test_attach(ctl2, fd, DMABUF_TEST_ATTACH_DYNAMIC));
+	ASSERT_EQ(0, test_attach(ctl2, fd, DMABUF_TEST_ATTACH_DYNAMIC |
 			    DMABUF_TEST_ATTACH_MAP));
 	e = entry(ino);
 	ASSERT_STREQ("\tAttached Devices:\n"
@@ -2052,7 +2046,7 @@ TEST_F(dmabuf_fd, attachment_keeps_buffer_after_close)
 	ASSERT_LE(0, fd);
 	ASSERT_LE(0, ctl);
 	ASSERT_EQ(0, set_name(fd, "still-here"));
-	ASSERT_EQ(0, attach(ctl, fd, DMABUF_TEST_ATTACH_MAP));
+	ASSERT_EQ(0, test_attach(ctl, fd, DMABUF_TEST_ATTACH_MAP));
 	ASSERT_EQ(0, close(fd));
 	e = entry(ino);
 	ASSERT_NE(NULL, e);

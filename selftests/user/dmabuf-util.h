@@ -2,7 +2,8 @@
 /*
  * Helpers shared by our dma-buf kselftests: fd bookkeeping, sw_sync
  * timelines and sync_file queries, the CPU access bracket of a dma-buf,
- * descriptor passing and the mmap() matrix. None of them fails a case on
+ * descriptor passing, the test exporter's control calls and the mmap()
+ * matrix. None of them fails a case on
  * its own: each returns what it found, for the case to assert on. A test
  * includes this after the libc headers it uses and kselftest_harness.h.
  * mmap_matrix() reports through ksft_print_msg(), on stdout, which is not
@@ -19,6 +20,7 @@
 #include <linux/dma-buf.h>
 #include <linux/sync_file.h>
 
+#include "dmabuf-test-ctl.h"
 #include "sw-sync-abi.h"
 
 #define NSEC_PER_SEC	1000000000ull
@@ -156,6 +158,28 @@ static inline int sync_buf(int fd, __u64 flags)
 	struct dma_buf_sync req = { .flags = flags };
 
 	return ioctl(fd, DMA_BUF_IOCTL_SYNC, &req);
+}
+
+/* Attach dma-buf @fd to the importer of test exporter control file @ctl. */
+static inline int test_attach(int ctl, int fd, __u32 flags)
+{
+	struct dmabuf_test_attach req = { .fd = fd, .flags = flags };
+
+	return ioctl(ctl, DMABUF_TEST_IOCTL_ATTACH, &req);
+}
+
+/* Read @len bytes at @offset of dma-buf @fd through a kernel mapping. */
+static inline int test_vmap_read(int ctl, int fd, __u64 offset, void *dst,
+				 __u64 len)
+{
+	struct dmabuf_test_vmap_read req = {
+		.fd = fd,
+		.offset = offset,
+		.len = len,
+		.data = (uintptr_t)dst,
+	};
+
+	return ioctl(ctl, DMABUF_TEST_IOCTL_VMAP_READ, &req);
 }
 
 /* Pass @fd over the unix socket @sock (SCM_RIGHTS), with one byte. */
