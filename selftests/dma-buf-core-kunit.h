@@ -564,18 +564,6 @@ static inline void expect_user_marks(struct kunit *test, unsigned long addr,
 	}
 }
 
-/* A page of the case's address space for ioctl arguments. */
-static inline void __user *user_scratch(struct kunit *test)
-{
-	unsigned long addr = dmabuf_kunit_vm_mmap(test, NULL, PAGE_SIZE,
-						  PROT_READ | PROT_WRITE,
-						  MAP_ANONYMOUS | MAP_PRIVATE, 0);
-
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr) || !addr,
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
-}
-
 /* ------------------------------------------------------------------ */
 /* Failing exporter callbacks                                          */
 /* ------------------------------------------------------------------ */
@@ -704,7 +692,7 @@ static inline void expect_import_adds_leaves(struct kunit *test,
 {
 	struct dmabuf_test_buffer *buf = new_buf(test, 0);
 	struct dma_buf_import_sync_file arg = { .flags = DMA_BUF_SYNC_WRITE };
-	void __user *uarg = user_scratch(test);
+	void __user *uarg = dmabuf_kunit_user_pages(test, 1);
 	struct file *file = buf->dmabuf->file;
 	struct dma_resv_iter cursor;
 	struct sync_file *sync_file;

@@ -49,7 +49,7 @@ static long buf_ioctl(struct kunit *test, struct dmabuf_test_buffer *buf,
 		      unsigned int cmd, void *arg, size_t size)
 {
 	struct file *file = buf->dmabuf->file;
-	void __user *uarg = user_scratch(test);
+	void __user *uarg = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uarg, arg, size), 0UL);
@@ -63,7 +63,7 @@ static long set_name(struct kunit *test, struct dmabuf_test_buffer *buf,
 		     unsigned int cmd, const char *name)
 {
 	struct file *file = buf->dmabuf->file;
-	char __user *uname = user_scratch(test);
+	char __user *uname = dmabuf_kunit_user_pages(test, 1);
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(uname, name, strlen(name) + 1), 0UL);
 	return file->f_op->unlocked_ioctl(file, cmd, (unsigned long)uname);
@@ -434,7 +434,7 @@ static void ioctl_of_unreadable_argument_is_efault(struct kunit *test)
 	struct file *file = buf->dmabuf->file;
 
 	/* The case gets an address space; page 0 is never mapped in it. */
-	user_scratch(test);
+	dmabuf_kunit_user_pages(test, 1);
 	KUNIT_EXPECT_EQ(test, file->f_op->unlocked_ioctl(file, ec->cmd, 0),
 			(long)-EFAULT);
 	KUNIT_EXPECT_EQ(test, calls(buf, DMABUF_TEST_BEGIN_CPU), 0);
@@ -454,7 +454,7 @@ static void unknown_ioctl_is_enotty(struct kunit *test)
 	};
 	unsigned int i;
 
-	user_scratch(test);
+	dmabuf_kunit_user_pages(test, 1);
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		KUNIT_EXPECT_EQ_MSG(test, file->f_op->unlocked_ioctl(file,
 								     cmds[i],

@@ -45,7 +45,7 @@ static void alloc_without_descriptor_emfile(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct file *file = heap_open(test, mh->name);
 	struct dma_heap_allocation_data req = { .len = 2 * PAGE_SIZE };
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	unsigned long old;
 	long ret;
 

@@ -24,7 +24,7 @@ static void alloc_other_magic_enotty(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct file *file = heap_open(test, mh->name);
 	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	const unsigned int cmds[] = {
 		_IOWR('X', 0, struct dma_heap_allocation_data),
 		_IOWR('b', 0, struct dma_heap_allocation_data),

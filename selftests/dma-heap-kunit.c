@@ -84,7 +84,7 @@ static unsigned int alloc_cmd(size_t size)
 static long heap_alloc(struct kunit *test, struct file *file,
 		       struct dma_heap_allocation_data *req)
 {
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	KUNIT_ASSERT_EQ(test, copy_to_user(u, req, sizeof(*req)), 0);
@@ -325,7 +325,7 @@ static void alloc_shorter_struct_zero_filled(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct file *file = heap_open(test, mh->name);
 	const size_t sizes[] = { 12, 16 };
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
@@ -358,7 +358,7 @@ static void alloc_longer_struct_tail_ignored(struct kunit *test)
 	struct file *file = heap_open(test, mh->name);
 	const size_t sizes[] = { 32, 200, 4096 };
 	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
-	void __user *u = user_pages(test, 2);
+	void __user *u = dmabuf_kunit_user_pages(test, 2);
 	u8 *tail = kunit_kmalloc(test, 4096, GFP_KERNEL);
 	unsigned int i;
 
@@ -391,7 +391,7 @@ static void alloc_unreadable_argument_efault(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct file *file = heap_open(test, mh->name);
 	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
-	void __user *u = user_pages(test, 2);
+	void __user *u = dmabuf_kunit_user_pages(test, 2);
 	void __user *end = u + PAGE_SIZE;
 	int before = next_fd(test);
 
@@ -416,7 +416,7 @@ static void alloc_without_input_einval(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct file *file = heap_open(test, mh->name);
 	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	const unsigned int cmds[] = {
 		_IOR(DMA_HEAP_IOC_MAGIC, 0, struct dma_heap_allocation_data),
 		_IO(DMA_HEAP_IOC_MAGIC, 0),
@@ -436,7 +436,7 @@ static void alloc_unknown_number_einval(struct kunit *test)
 	struct mock_heap *mh = mock_heap_add(test);
 	struct file *file = heap_open(test, mh->name);
 	struct dma_heap_allocation_data req = { .len = PAGE_SIZE };
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	const unsigned int cmds[] = {
 		_IOWR(DMA_HEAP_IOC_MAGIC, 1, struct dma_heap_allocation_data),
 		_IO(DMA_HEAP_IOC_MAGIC, 2),

@@ -217,19 +217,6 @@ static inline struct file *heap_open(struct kunit *test, const char *name)
 	return file;
 }
 
-/* @pages of zeroed, writable user memory for ioctl arguments. */
-static inline void __user *user_pages(struct kunit *test, unsigned int pages)
-{
-	unsigned long addr;
-
-	addr = dmabuf_kunit_vm_mmap(test, NULL, pages * PAGE_SIZE,
-				    PROT_READ | PROT_WRITE,
-				    MAP_ANONYMOUS | MAP_PRIVATE, 0);
-	KUNIT_ASSERT_FALSE_MSG(test, !addr || IS_ERR_VALUE(addr),
-			       "no user memory: %ld", (long)addr);
-	return (void __user *)addr;
-}
-
 static inline long heap_ioctl(struct file *file, unsigned int cmd,
 			      void __user *arg)
 {

@@ -75,7 +75,7 @@ static int get_fd(struct kunit *test, void __user *u)
 static long system_alloc_ioctl(struct kunit *test, struct file *heap,
 			       u64 len, int *fd)
 {
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	put_request(test, u, len);
@@ -191,7 +191,7 @@ static void buffers_of_every_order_zeroed_in_order(struct kunit *test)
 static void fatal_signal_stops_allocation(struct kunit *test)
 {
 	struct file *heap = system_heap(test);
-	void __user *u = user_pages(test, 1);
+	void __user *u = dmabuf_kunit_user_pages(test, 1);
 	long ret;
 
 	/*
