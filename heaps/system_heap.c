@@ -8,10 +8,10 @@
  * entries and fast mmap()s. The sizes are in bytes, whatever the page
  * size: 1 MiB and 64 KiB are block sizes IOMMUs map well, and 6.12's
  * orders 8, 4 and 0 (the same sizes with 4K pages) would mean 16 MiB
- * chunks with 64K pages, where 64 KiB is the page itself. Only the smallest order may reclaim or
- * warn; a larger chunk that is not at hand right away is simply given up
- * for smaller ones, and once an order failed the rest of the buffer does
- * not try it again.
+ * chunks with 64K pages, where 64 KiB is the page itself. Only the
+ * smallest order may reclaim or warn; a larger chunk that is not at hand
+ * right away is simply given up for smaller ones, and once an order
+ * failed the rest of the buffer does not try it again.
  *
  * The chunks are recorded in the buffer's own sg_table, which is never
  * DMA-mapped: every attachment maps a copy of it. Attachments, their DMA
@@ -60,7 +60,7 @@ static struct system_heap_buffer *to_system_buffer(struct dma_heap_buffer *hb)
 
 /* The order of a chunk of @bytes, a power of two of at least a page. */
 #define SYSTEM_HEAP_ORDER(bytes)	(ilog2(bytes) - PAGE_SHIFT)
-static_assert(PAGE_SHIFT <= 20, "pages larger than the largest chunk");
+static_assert(PAGE_SHIFT < 20, "pages as large as the largest chunk");
 
 /* Chunk orders, tried from the first: 1 MiB, 64 KiB, a page. */
 static const unsigned int system_heap_orders[] = {
