@@ -8,6 +8,7 @@
 #   w1          gcc's warnings with W=1
 #   sparse      sparse's, with C=2
 #   coccicheck  make coccicheck MODE=report M=drivers/dma-buf
+# and then the manual (scripts/docs.sh, its own results).
 # A report of the last three fails its file unless scripts/static-known
 # keeps it, with the reason.
 . "$(dirname "$0")/lib.sh"
@@ -149,7 +150,8 @@ static_checks() {
 	flock -u 9
 
 	# The build checkers saw what was compiled; coccinelle every file.
-	mapfile -t kernel_c < <(tracked '*.c' '*.h' | grep -v -e '^scripts/' -e '^include/' -e '/user/')
+	mapfile -t kernel_c < <(tracked '*.c' '*.h' |
+		grep -v -e '^scripts/' -e '^include/' -e '^Documentation/' -e '/user/')
 	for f in "${kernel_c[@]}"; do
 		case "$f" in
 		*.c) [ -f "$STATIC_BUILD/drivers/dma-buf/${f%.c}.o" ] && objects+=("$f") ;;
@@ -167,3 +169,6 @@ if command -v sparse > /dev/null && command -v spatch > /dev/null; then
 else
 	record check FAIL "sparse or spatch missing (scripts/deps.sh installs them)"
 fi
+
+# The manual: built with Sphinx, every export and DOC section in it.
+"$REPO/scripts/docs.sh" || record check FAIL "docs.sh (status $?)"

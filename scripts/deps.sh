@@ -12,6 +12,7 @@ PACKAGES=(
 	sparse coccinelle ocaml-nox
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 	device-tree-compiler
+	python3-sphinx graphviz
 	"$@"
 )
 

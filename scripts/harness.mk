@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all run test test-full bench kunit coverage kselftest conformance shell clean deps tree check
+.PHONY: all run test test-full bench kunit coverage kselftest conformance shell clean deps tree check docs
 all: run
 
 deps:
@@ -53,6 +53,10 @@ kselftest conformance: tree
 
 check:
 	@$(S)/check.sh
+
+# The manual, built by the kernel's Sphinx machinery into build/docs/.
+docs: tree
+	@$(S)/docs.sh
 
 shell: tree
 	@$(S)/build-kernel.sh ours

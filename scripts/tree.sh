@@ -24,6 +24,10 @@ UPSTREAM_OWNED=(
 	include/uapi/linux/dma-heap.h
 	include/uapi/linux/udmabuf.h
 	include/trace/events/dma_fence.h
+	Documentation/driver-api/dma-buf.rst
+	# Documents DMABUF_SYSFS_STATS, which we do not provide; our
+	# Documentation/ABI/removed/ says so instead.
+	Documentation/ABI/testing/sysfs-kernel-dmabuf-buffers
 )
 
 unpack_base() {
@@ -51,6 +55,13 @@ make_ours() {
 		done
 		touch "$OURS/.dmabuf-linked"
 	fi
+	# A tree linked before a path joined the list still has the base's
+	# file there (the same inode): drop it.
+	for path in "${UPSTREAM_OWNED[@]}"; do
+		if [ -f "$OURS/$path" ] && [ "$OURS/$path" -ef "$BASE/$path" ]; then
+			rm -f "$OURS/$path"
+		fi
+	done
 	overlay
 	"$REPO/scripts/conformance.sh" tree
 	check_no_upstream_left
