@@ -42,7 +42,7 @@
 #include "dma-buf-kunit-hooks.h"
 
 /**
- * DOC: udmabuf
+ * DOC: udmabuf from memfd ranges
  *
  * %UDMABUF_CREATE exports one range of a memfd, %UDMABUF_CREATE_LIST up to
  * ``list_limit`` ranges of one or several memfds, concatenated in the order

@@ -8,8 +8,10 @@
  * devices must not share one. Such buffers are static, so importers need
  * no pin/unpin or move_notify.
  *
- * The functions are exported in the DMA_BUF namespace so that a heap built
- * as a module can use them.
+ * The functions are exported in the DMA_BUF namespace for heaps built as
+ * modules. No such heap can register yet: dma_heap_add() is exported for
+ * KUnit only, as 6.12 exports no heap interface at all; the heaps here are
+ * built in and do not need the exports.
  */
 
 #include <linux/bug.h>

@@ -91,7 +91,9 @@ struct dma_buf_ops {
 	 *
 	 * Marks the exporter as dynamic; when set, @unpin must be set too.
 	 * Called by dma_buf_pin(), and by the core itself when a static
-	 * (non-dynamic) importer attaches, with &dma_buf.resv held. From now
+	 * (non-dynamic) importer attaches and, without
+	 * CONFIG_DMABUF_MOVE_NOTIFY, around every mapping of a dynamic
+	 * importer (unpinned on unmap), with &dma_buf.resv held. From now
 	 * until the matching @unpin the backing storage must not move, and
 	 * it should sit where every attached device can reach it. Like a
 	 * static exporter's @map_dma_buf, @pin must not return before the
@@ -106,7 +108,8 @@ struct dma_buf_ops {
 	 * @unpin:
 	 *
 	 * Undoes one @pin. Called by dma_buf_unpin(), and by the core when a
-	 * static importer detaches, with &dma_buf.resv held. Set exactly when
+	 * static importer detaches or, without CONFIG_DMABUF_MOVE_NOTIFY, a
+	 * dynamic importer unmaps, with &dma_buf.resv held. Set exactly when
 	 * @pin is set.
 	 */
 	void (*unpin)(struct dma_buf_attachment *attach);
@@ -168,8 +171,10 @@ struct dma_buf_ops {
 	 *
 	 * Optional. Called by dma_buf_begin_cpu_access(), which also serves
 	 * the DMA_BUF_SYNC_START flavour of DMA_BUF_IOCTL_SYNC, without the
-	 * reservation lock held and after the core has waited for the
-	 * implicit fences that conflict with the access. The exporter makes
+	 * reservation lock held and before the core waits for the implicit
+	 * fences that conflict with the access (an exporter may wait for
+	 * them itself, more cheaply; the core's wait then finds them
+	 * signalled). The exporter makes
 	 * the memory coherent for the CPU in the given direction, whether
 	 * the CPU reaches it through a user mapping from @mmap or a kernel
 	 * mapping from @vmap. Access in another direction than announced
@@ -207,10 +212,10 @@ struct dma_buf_ops {
 	 * incoherent: user space brackets its accesses with
 	 * DMA_BUF_IOCTL_SYNC.
 	 *
-	 * Every dma-buf shares one pseudo-filesystem inode, so the
-	 * exporter cannot zap user PTEs through the dma-buf file's
-	 * address_space. An exporter that has to (for instance to fake
-	 * coherency) replaces vma->vm_file with a file of its own, such as
+	 * The dma-buf file's address_space is the core's, not the
+	 * exporter's to zap user PTEs through. An exporter that has to (for
+	 * instance to fake coherency) replaces vma->vm_file with a file of
+	 * its own, such as
 	 * a GEM object's shmem file, adjusting vma->vm_pgoff to match, and
 	 * later unmaps through that file's mapping.
 	 *
@@ -251,8 +256,9 @@ struct dma_buf_ops {
  *
  * Devices reach the memory through a &struct dma_buf_attachment each.
  *
- * @cb_out: fence callback state for EPOLLOUT (writable: no fence of any
- *	kind pending); see @cb_in.
+ * @cb_out: fence callback state for EPOLLOUT (writable: no kernel, write
+ *	or read fence pending; bookkeeping fences are not waited for); see
+ *	@cb_in.
  */
 struct dma_buf {
 	/**
@@ -385,8 +391,9 @@ struct dma_buf_attach_ops {
 	 * @move_notify:
 	 *
 	 * Called by dma_buf_move_notify() with &dma_buf.resv held, when the
-	 * exporter is about to move the buffer. Mandatory when the exporter
-	 * is dynamic and CONFIG_DMABUF_MOVE_NOTIFY is set.
+	 * exporter is about to move the buffer. Mandatory: a dynamic
+	 * importer without it is refused by dma_buf_dynamic_attach(), with
+	 * or without CONFIG_DMABUF_MOVE_NOTIFY.
 	 *
 	 * The importer must treat every mapping it got from
 	 * dma_buf_map_attachment() as stale: it may not start new DMA
@@ -406,8 +413,9 @@ struct dma_buf_attach_ops {
  * @dmabuf: the buffer.
  * @dev: the device that will access the buffer.
  * @node: entry in &dma_buf.attachments, protected by &dma_buf.resv.
- * @sgt: the mapping cached for this attachment under
- *	&dma_buf_ops.cache_sgt_mapping, or NULL.
+ * @sgt: the mapping cached for this attachment, or NULL: the first one
+ *	under &dma_buf_ops.cache_sgt_mapping, or the one made at attach time
+ *	when importer and exporter disagree about dynamic mapping.
  * @dir: the direction @sgt was mapped with.
  * @peer2peer: the importer allows peer-to-peer mappings and the exporter
  *	has not refused them in &dma_buf_ops.attach.

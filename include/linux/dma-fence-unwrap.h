@@ -81,10 +81,12 @@ struct dma_fence *__dma_fence_unwrap_merge(unsigned int num_fences,
  * @...: the fences to combine; each may be a plain fence or a container
  *
  * Takes all arguments apart with dma_fence_unwrap_for_each() and returns a
- * fence that completes once every fence found in them has completed. The
- * result is never nested: it is either a single plain fence or a
- * &struct dma_fence_array of plain fences, at most one per context. The
- * arguments keep their references.
+ * fence that completes once every fence found in them has completed: a
+ * single fence or a &struct dma_fence_array, with at most one fence per
+ * context. For the usual inputs (plain fences, arrays of them, chains of
+ * those) the result holds plain fences only; containers nested deeper are
+ * kept whole (see the DOC section on unwrapping). The arguments keep their
+ * references.
  *
  * This is a macro so that the argument list and the per-argument cursors
  * live in the caller's stack frame, sized at compile time; see

@@ -198,7 +198,8 @@ struct dma_fence_ops {
 	 * Return the remaining timeout in jiffies once the fence signalled,
 	 * 0 if time ran out, or -ERESTARTSYS if @intr was set and a signal
 	 * arrived. Other negative values (such as a detected lockup) are
-	 * allowed; callers treat them as completion.
+	 * allowed; dma_fence_wait_timeout() and dma_resv_wait_timeout() pass
+	 * them on to their callers as errors.
 	 */
 	signed long (*wait)(struct dma_fence *fence, bool intr, signed long timeout);
 
