@@ -32,6 +32,14 @@ CC=$CC "$REPO/scripts/kselftests.sh" "$STAGE/kselftest" "$HDRS" >&2
 # The benchmark's smoke mode (one operation per case, TAP) runs with the
 # kselftests on the test kernels.
 echo "bench.dmabuf-bench-smoke . dmabuf-bench --smoke" >> "$STAGE/kselftest/list"
+# The manual's example programs run too, so that they cannot rot: each
+# exits 0 when it worked, 4 when the kernel lacks what it needs.
+mkdir -p "$STAGE/kselftest/docs"
+for src in "$REPO"/Documentation/userspace-api/dma-buf/examples/*.c; do
+	name=$(basename "$src" .c)
+	$CC "${CFLAGS[@]}" -o "$STAGE/kselftest/docs/$name" "$src" >&2
+	echo "docs.$name docs ./$name" >> "$STAGE/kselftest/list"
+done
 
 [ -x "$GEN" ] || gcc -O2 -o "$GEN" "$BASE/usr/gen_init_cpio.c" >&2
 {

@@ -12,7 +12,9 @@ test case, "PASS|FAIL|SKIP name", to build/results/STEP.txt. It knows:
   st       upstream's in-kernel selftests ("dma-buf: Running group/case");
            with --st-dir, every SUBTEST() listed in the st-*.c there must
            run, so a group that stops early fails its remaining cases
-  KSFT     kselftest TAP that the guest's init prefixes with "KSFT name: "
+  KSFT     kselftest TAP that the guest's init prefixes with "KSFT name: ";
+           a program that prints no TAP is one case, judged by its exit
+           status (0 passes, 4 skips)
   splats   any BUG, WARNING, KASAN, lockdep, RCU stall, kmemleak or panic
            report is a failed case of its own
   end      with --end-marker, a log without that line failed (a hang or a
@@ -208,8 +210,10 @@ def judge_ksft(lines, record):
         m = KSFT_END.match(line)
         if m:
             prog, rc = m.group(1), int(m.group(2))
-            if rc != 0 and not seen.get(prog):
-                record("FAIL", "kselftest.%s (exit %d)" % (prog, rc))
+            if not seen.get(prog) and prog not in plans:
+                # A plain program (no TAP), judged by its exit status.
+                status = {0: "PASS", 4: "SKIP"}.get(rc, "FAIL")
+                record(status, "kselftest.%s (exit %d)" % (prog, rc))
             elif prog in plans:
                 # A program that stopped early: its unreported cases.
                 for number in range(1, plans.pop(prog) + 1):
