@@ -77,7 +77,9 @@ done
 
 case " $PLATFORMS " in
 *" x86 "*)
-	INITRAMFS=$("$REPO/scripts/initramfs.sh" 2> "$DIR/logs/initramfs.log") ||
+	# Under the QEMU lock, as in boot.sh: the staging directory is shared.
+	INITRAMFS=$(flock "$CACHE/qemu.lock" "$REPO/scripts/initramfs.sh" \
+		2> "$DIR/logs/initramfs.log") ||
 		die "building the initramfs; see $DIR/logs/initramfs.log"
 	export INITRAMFS
 	;;

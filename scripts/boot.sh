@@ -126,7 +126,7 @@ case "$MODE" in
 kcsan)
 	say "booting $FLAVOUR KCSAN kernel (log: $LOG, timeout ${TIMEOUT}s)"
 	start=$(date +%s)
-	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
+	timeout --foreground "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
 		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
 	say "$FLAVOUR KCSAN guest ran $(( $(date +%s) - start ))s"
 	reset_results "boot-$FLAVOUR-kcsan$SUFFIX"
@@ -137,7 +137,7 @@ kcsan)
 test)
 	say "booting $FLAVOUR (test mode, log: $LOG, timeout ${TIMEOUT}s)"
 	start=$(date +%s)
-	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
+	timeout --foreground "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
 		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
 	say "$FLAVOUR guest ran $(( $(date +%s) - start ))s"
 	reset_results "boot-$FLAVOUR$SUFFIX"
@@ -149,7 +149,7 @@ test)
 		${st_dir:+--st-dir "$st_dir"} --end-marker DMABUF-GUEST-END $stock
 	;;
 demo)
-	timeout "$TIMEOUT" "${QEMU[@]}" -serial stdio < /dev/null | tee "$LOG" |
+	timeout --foreground "$TIMEOUT" "${QEMU[@]}" -serial stdio < /dev/null | tee "$LOG" |
 		grep --line-buffered -v '^DMABUF-GUEST-END'
 	grep -q '^dmabuf-demo exited with status 0' "$LOG" || die "the demo failed; see $LOG"
 	;;
@@ -157,7 +157,7 @@ shell)
 	"${QEMU[@]}" -serial mon:stdio
 	;;
 bench)
-	timeout "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
+	timeout --foreground "$TIMEOUT" "${QEMU[@]}" -serial file:"$LOG" < /dev/null ||
 		echo "qemu exited with status $? (124 is the timeout)" >> "$LOG"
 	grep -q '^dmabuf-bench exited with status 0' "$LOG" ||
 		die "dmabuf-bench failed on $FLAVOUR; see $LOG"

@@ -134,6 +134,7 @@ static_checks() {
 	"$REPO/scripts/tree.sh" ours > /dev/null
 	if ! static_configure > "$logs/configure.log" 2>&1; then
 		record check FAIL "static checks: configuring $STATIC_BUILD (see $logs/configure.log)"
+		flock -u 9
 		return
 	fi
 	# From scratch every time, so that every warning is printed again;

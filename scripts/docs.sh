@@ -44,33 +44,36 @@ stage() {
 	ln -s ../../userspace-api/dma-buf "$STAGE/userspace-api/dma-buf"
 }
 
+# Sphinx reports a page's warnings only when it reads the page, and keeps
+# what it read in BUILDDIR: build from nothing every time.
 say "Sphinx: our manual into $DEST (log: $LOG)"
-stage
 trap 'rm -rf "$STAGE"' EXIT
+stage
+rm -rf "$DEST"
 rc=0
 make -C "$OURS" htmldocs SPHINXDIRS=dmabuf-manual BUILDDIR="$DEST" > "$LOG" 2>&1 || rc=$?
 rm -rf "$STAGE"
 HTML=$DEST/dmabuf-manual
-warnings=$(grep -ciE 'warning|error' "$LOG" || true)
+PROBLEMS='warning|error|critical|severe'
+warnings=$(grep -ciE "$PROBLEMS" "$LOG" || true)
 if [ "$rc" = 0 ] && [ "$warnings" = 0 ] && [ -f "$HTML/index.html" ]; then
 	record "$STEP" PASS "sphinx builds the manual without warnings"
 else
 	record "$STEP" FAIL "sphinx: status $rc, $warnings warning lines (see $LOG)"
-	grep -iE 'warning|error' "$LOG" | head -20
+	grep -iE "$PROBLEMS" "$LOG" | head -20 || true
 fi
 
 # Every exported symbol: kernel-doc gives a function or struct the anchor
 # "c.NAME"; the few exports without kernel-doc (ops tables, the ww class,
 # tracepoints) must at least be named in the text.
 cd "$REPO"
-pages=$(find "$HTML" -name '*.html' 2>/dev/null)
+mapfile -t pages < <(find "$HTML" -name '*.html' 2>/dev/null || true)
 grep -rhoE 'EXPORT_SYMBOL(_GPL)?(_NS)?(_GPL)?\([a-z_0-9]+' -- *.c heaps/*.c |
 	sed 's/.*(//' | sort -u | while read -r sym; do
 		sym=${sym#__tracepoint_}
-		# shellcheck disable=SC2086
-		if grep -qF "id=\"c.$sym\"" $pages /dev/null; then
+		if grep -qF "id=\"c.$sym\"" "${pages[@]}" /dev/null; then
 			record "$STEP" PASS "exported $sym has its entry"
-		elif grep -qwF "$sym" $pages /dev/null; then
+		elif grep -qwF "$sym" "${pages[@]}" /dev/null; then
 			record "$STEP" PASS "exported $sym is named in the manual"
 		else
 			record "$STEP" FAIL "exported $sym is not in the manual"

@@ -37,7 +37,8 @@ echo "bench.dmabuf-bench-smoke . dmabuf-bench --smoke" >> "$STAGE/kselftest/list
 mkdir -p "$STAGE/kselftest/docs"
 for src in "$REPO"/Documentation/userspace-api/dma-buf/examples/*.c; do
 	name=$(basename "$src" .c)
-	$CC "${CFLAGS[@]}" -o "$STAGE/kselftest/docs/$name" "$src" >&2
+	# One that does not build fails in docs.sh, not the whole guest.
+	$CC "${CFLAGS[@]}" -o "$STAGE/kselftest/docs/$name" "$src" >&2 || continue
 	echo "docs.$name docs ./$name" >> "$STAGE/kselftest/list"
 done
 
