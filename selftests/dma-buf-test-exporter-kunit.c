@@ -287,7 +287,9 @@ static void control_attachment_lasts_until_control_file_closes(struct kunit *tes
 /*
  * VMAP_READ: one way it ends, and what the exporter must have seen. Every
  * vmap that worked is undone, and every begin_cpu_access that worked is
- * ended, whatever failed after it.
+ * ended, whatever failed after it. (A failing vmap is left out: 6.12's
+ * core WARNs on it, and this suite also runs against stock; the
+ * dma_buf_vmap_error suite covers it on ours.)
  */
 struct control_vmap_read {
 	const char *name;
@@ -303,7 +305,6 @@ static const struct control_vmap_read control_vmap_reads[] = {
 	{ "read", 0, DMABUF_TEST_NR_CALLS, false, 16, 0, 1, 1 },
 	{ "unwritable destination", 0, DMABUF_TEST_NR_CALLS, true, 16,
 	  -EFAULT, 1, 1 },
-	{ "vmap fails", 0, DMABUF_TEST_VMAP, false, 16, -ENOMEM, 1, 0 },
 	{ "begin_cpu_access fails", 0, DMABUF_TEST_BEGIN_CPU, false, 16,
 	  -ENOMEM, 1, 1 },
 	{ "end_cpu_access fails", 0, DMABUF_TEST_END_CPU, false, 16,

@@ -983,8 +983,10 @@ TEST_F(dma_heap, killed_allocator_leaks_nothing)
  * the buffer's size while it lives. Without that file, the global CmaFree
  * must drop by most of it; it is only a hint with several areas, as
  * freed pages of another can reach it from the per-CPU lists meanwhile.
+ * Cycling zeroes more than every area's size, which can take minutes on
+ * an emulated debug kernel that shares its CPUs: hence the timeout.
  */
-TEST_F(dma_heap, every_cma_heap_allocates_from_its_area)
+TEST_F_TIMEOUT(dma_heap, every_cma_heap_allocates_from_its_area, 300)
 {
 	unsigned int h, i, rounds;
 	long before, held;
