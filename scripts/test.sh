@@ -6,8 +6,7 @@
 # regions, ours and stock, every suite; x86_64 ours without upstream's two
 # long suites (boot.sh's SHORT), the KCSAN kernel, and UML. FULL=1 ("make
 # test-full") runs the whole matrix: x86_64 ours in full and stock, and
-# arm64 with 4K pages too. A cold run of the whole matrix takes about
-# twice as long as the 60 minutes make test has (see the README).
+# arm64 with 4K pages too; it does not fit make test's 60 minutes.
 . "$(dirname "$0")/lib.sh"
 
 rm -rf "$RESULTS"
