@@ -8,6 +8,7 @@ ifneq ($(KERNELRELEASE),)
 obj-y := dma-fence.o dma-fence-array.o dma-fence-chain.o dma-fence-unwrap.o \
 	 dma-resv.o
 obj-y += dma-buf.o dma-buf-file.o
+obj-$(CONFIG_MEMCG) += dma-buf-memcg.o
 obj-$(CONFIG_SYNC_FILE) += sync_file.o
 obj-$(CONFIG_SW_SYNC) += sw_sync.o sync_debug.o
 # sw_sync.c instantiates the tracepoints of sync_trace.h, which sits here.

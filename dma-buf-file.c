@@ -516,6 +516,9 @@ static void dma_buf_fop_show_fdinfo(struct seq_file *m, struct file *file)
 	if (name)
 		seq_printf(m, "name:\t%s\n", name);
 	spin_unlock(&dmabuf->name_lock);
+
+	dma_buf_show_charge(m, dmabuf, "memcg_charged:\t%zu\nmemcg:\t%s\n",
+			    true);
 }
 
 /*

@@ -12,6 +12,8 @@
 #include <linux/types.h>
 
 struct file;
+struct page;
+struct seq_file;
 
 /**
  * struct dma_buf_container - the allocation behind every &struct dma_buf
@@ -19,6 +21,9 @@ struct file;
  * @shard: which list of live buffers @base sits on (see dma-buf.c).
  * @owns_resv: &dma_buf.resv points at @embedded_resv, so the core must
  *	finalise it.
+ * @charged_objcg: the object cgroup the buffer's pages are charged to, with
+ *	a reference, or NULL (see dma-buf-memcg.c)
+ * @charged_bytes: how much of the buffer is charged there
  * @embedded_resv: present only when the exporter brought no reservation
  *	object of its own.
  *
@@ -30,6 +35,10 @@ struct dma_buf_container {
 	struct dma_buf base;
 	unsigned int shard;
 	bool owns_resv;
+#ifdef CONFIG_MEMCG
+	struct obj_cgroup *charged_objcg;
+	size_t charged_bytes;
+#endif
 	struct dma_resv embedded_resv[];
 };
 
@@ -47,5 +56,29 @@ void dma_buf_fs_exit(void);
 /* dma-buf.c */
 void dma_buf_list_del(struct dma_buf *dmabuf);
 void dma_buf_destroy(struct dma_buf *dmabuf);
+
+/* dma-buf-memcg.c: the memory cgroup that pays for a buffer */
+#ifdef CONFIG_MEMCG
+void dma_buf_note_charge(struct dma_buf *dmabuf, struct page *page,
+			 size_t bytes);
+void dma_buf_forget_charge(struct dma_buf *dmabuf);
+void dma_buf_show_charge(struct seq_file *m, struct dma_buf *dmabuf,
+			 const char *format, bool namespaced);
+#else
+static inline void dma_buf_note_charge(struct dma_buf *dmabuf,
+				       struct page *page, size_t bytes)
+{
+}
+
+static inline void dma_buf_forget_charge(struct dma_buf *dmabuf)
+{
+}
+
+static inline void dma_buf_show_charge(struct seq_file *m,
+				       struct dma_buf *dmabuf,
+				       const char *format, bool namespaced)
+{
+}
+#endif
 
 #endif /* DMA_BUF_INTERNAL_H */

@@ -20,6 +20,8 @@ struct dma_resv_list;
 struct dma_buf;
 struct device;
 struct file;
+struct mem_cgroup;
+struct page;
 struct udmabuf_create_item;
 
 #if IS_ENABLED(CONFIG_KUNIT)
@@ -48,6 +50,17 @@ int udmabuf_check_memfd(struct file *memfd);
 int udmabuf_install_fd(struct dma_buf *dmabuf, int flags);
 long udmabuf_create(struct device *dev, u32 flags,
 		    const struct udmabuf_create_item *items, u32 count);
+
+/*
+ * dma-heap.c: the memory cgroup a request's charge_pid_fd names (NULL for
+ * 0), with a reference, or an ERR_PTR()
+ */
+struct mem_cgroup *dma_heap_charge_target(u32 pidfd);
+
+/* heaps/system_heap.c: the allocation flags of a chunk of 2^@order pages */
+gfp_t system_heap_gfp(unsigned int order);
+/* heaps/system_heap.c: every chunk of every buffer */
+struct page *system_heap_alloc_chunk(unsigned int order);
 
 #endif /* CONFIG_KUNIT */
 

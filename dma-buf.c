@@ -419,6 +419,7 @@ void dma_buf_destroy(struct dma_buf *dmabuf)
 	WARN_ON(dmabuf->cb_in.active || dmabuf->cb_out.active);
 
 	dmabuf->ops->release(dmabuf);
+	dma_buf_forget_charge(dmabuf);
 	dma_buf_free(dmabuf);
 	module_put(owner);
 }
@@ -1267,7 +1268,10 @@ static int dma_buf_debug_show_one(struct seq_file *s, struct dma_buf *dmabuf)
 	}
 	dma_resv_unlock(dmabuf->resv);
 
-	seq_printf(s, "Total %u devices attached\n\n", devices);
+	seq_printf(s, "Total %u devices attached\n", devices);
+	dma_buf_show_charge(s, dmabuf, "\tMemcg charged: %zu bytes to %s\n",
+			    false);
+	seq_putc(s, '\n');
 	return 0;
 }
 

@@ -14,9 +14,18 @@
  * serialised by one mutex, which also makes the name check and the
  * publication of the device a single step: a duplicate is refused before
  * anything becomes visible, so no half-registered node ever appears.
+ *
+ * Memory accounting: heaps charge their pages to a memory cgroup with
+ * __GFP_ACCOUNT when mem_accounting is set (heaps/system_heap.c). Which
+ * cgroup is the page allocator's usual choice, the allocating task's,
+ * unless the request names another process by pidfd: the core then makes
+ * that process's cgroup the task's active memcg for the duration of the
+ * heap's allocate call, so that the heap needs to know nothing about it.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/visibility.h>
+#include <linux/capability.h>
 #include <linux/cdev.h>
 #include <linux/compat.h>
 #include <linux/device.h>
@@ -30,12 +39,22 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/ptrace.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 #include <uapi/linux/dma-heap.h>
+#include <uapi/linux/pidfd.h>
+
+#include "dma-buf-kunit-hooks.h"
 
 #define DMA_HEAP_DEVNAME	"dma_heap"
 /* Minors of the region, hence the most heaps a system can have. */
@@ -65,6 +84,13 @@ static DEFINE_IDA(dma_heap_minor_ida);
 static dev_t dma_heap_base;		/* first number of our region */
 static bool dma_heap_ready;		/* set once the region and class exist */
 
+bool __read_mostly mem_accounting =
+	IS_ENABLED(CONFIG_DMABUF_HEAPS_MEM_ACCOUNTING);
+EXPORT_SYMBOL_NS_GPL(mem_accounting, DMA_BUF_HEAP);
+module_param(mem_accounting, bool, 0444);
+MODULE_PARM_DESC(mem_accounting,
+		 "Charge heap buffers to the allocating task's memory cgroup");
+
 static char *dma_heap_devnode(const struct device *dev, umode_t *mode)
 {
 	return kasprintf(GFP_KERNEL, DMA_HEAP_DEVNAME "/%s", dev_name(dev));
@@ -83,6 +109,21 @@ static int dma_heap_open(struct inode *inode, struct file *file)
 }
 
 /*
+ * Which requests carry charge_pid_fd and __padding: only those of exactly
+ * the struct's size, the DMA_HEAP_IOCTL_ALLOC of the headers that have
+ * them (0xc0204800). A request of any other size is read as 6.12 reads
+ * it, its first 24 bytes and nothing after them: 6.12's own 24 bytes,
+ * and the longer structs of programs that 6.12 promised to ignore the
+ * tail of (upstream's kselftest sends 48 bytes, with -1 where
+ * charge_pid_fd now is). A later field would be keyed on its struct's
+ * exact size in the same way. ABI: userspace sees this.
+ */
+static bool dma_heap_has_charge_fields(size_t in)
+{
+	return in == sizeof(struct dma_heap_allocation_data);
+}
+
+/*
  * The checks a request passes before the heap sees it. Returns the length
  * rounded up to whole pages, or 0 when the request is invalid: a length
  * that is zero, or that does not fit an unsigned long once rounded, is
@@ -90,9 +131,10 @@ static int dma_heap_open(struct inode *inode, struct file *file)
  * user space gets its own length back.
  */
 static unsigned long
-dma_heap_check_request(const struct dma_heap_allocation_data *req)
+dma_heap_check_request(const struct dma_heap_allocation_data *req,
+		       bool charge_fields)
 {
-	if (req->fd)
+	if (req->fd || (charge_fields && req->__padding))
 		return 0;
 	if (req->fd_flags & ~DMA_HEAP_VALID_FD_FLAGS)
 		return 0;
@@ -103,22 +145,166 @@ dma_heap_check_request(const struct dma_heap_allocation_data *req)
 	return PAGE_ALIGN(req->len);
 }
 
+/* Whether @memcg is the caller's memory cgroup or one below it. */
+static bool dma_heap_memcg_is_callers(struct mem_cgroup *memcg)
+{
+#ifdef CONFIG_MEMCG
+	struct mem_cgroup *own;
+	bool below;
+
+	if (!memcg)		/* memory cgroups are disabled */
+		return true;
+	own = get_mem_cgroup_from_mm(current->mm);
+	below = own && mem_cgroup_is_descendant(memcg, own);
+	mem_cgroup_put(own);
+	return below;
+#else
+	return true;
+#endif
+}
+
+/*
+ * Who may charge whom. A process may always charge itself, and one with
+ * CAP_SYS_RESOURCE anyone (an allocator service). Otherwise the target
+ * must satisfy two conditions:
+ *  - its cgroup is the caller's or below it, so that the charge still
+ *    counts against every limit the caller is under: naming a process
+ *    elsewhere, in an unlimited cgroup or the root (never charged), would
+ *    let the caller escape its own memory.max;
+ *  - the caller could ptrace it (PTRACE_MODE_ATTACH_REALCREDS, the check
+ *    pidfd_getfd() makes): the charge uses up the target's limit, which
+ *    only someone with that power over it may do.
+ * @memcg is the target's cgroup, NULL when memory cgroups are disabled.
+ */
+static int dma_heap_may_charge(struct task_struct *task,
+			       struct mem_cgroup *memcg)
+{
+	if (same_thread_group(task, current) || capable(CAP_SYS_RESOURCE))
+		return 0;
+	if (!dma_heap_memcg_is_callers(memcg))
+		return -EPERM;
+	return ptrace_may_access(task, PTRACE_MODE_ATTACH_REALCREDS) ? 0 :
+								      -EPERM;
+}
+
+/*
+ * The memory cgroup of @task's process, with a reference; see below. Any
+ * of its threads will do, as they share one mm: the leader's is gone once
+ * it has exited, while the others may still run.
+ */
+static struct mem_cgroup *dma_heap_task_memcg(struct task_struct *task)
+{
+	struct mm_struct *mm = NULL;
+	struct mem_cgroup *memcg;
+	struct task_struct *t;
+
+	rcu_read_lock();
+	for_each_thread(task, t) {
+		mm = get_task_mm(t);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	if (!mm)
+		return ERR_PTR(-ESRCH);
+
+	memcg = get_mem_cgroup_from_mm(mm);
+	mmput(mm);
+	return memcg;
+}
+
+/*
+ * The memory cgroup that a request's charge_pid_fd names, with a
+ * reference, or NULL for the caller's own: @pidfd is 0, or memory
+ * cgroups are disabled. A thread's pidfd (PIDFD_THREAD) names its
+ * process while the thread lives. Errors: -EBADF for anything but an open
+ * pidfd, -ESRCH for a process that has exited (or a kernel thread, which
+ * has no memory of its own), -EPERM from dma_heap_may_charge().
+ */
+VISIBLE_IF_KUNIT struct mem_cgroup *dma_heap_charge_target(u32 pidfd)
+{
+	struct task_struct *task;
+	struct mem_cgroup *memcg;
+	unsigned int flags;
+	struct pid *pid;
+	int err;
+
+	KUNIT_STATIC_STUB_REDIRECT(dma_heap_charge_target, pidfd);
+	if (!pidfd)
+		return NULL;
+
+	pid = pidfd_get_pid(pidfd, &flags);
+	if (IS_ERR(pid))
+		return ERR_CAST(pid);
+	task = get_pid_task(pid, flags & PIDFD_THREAD ? PIDTYPE_PID :
+							 PIDTYPE_TGID);
+	put_pid(pid);
+	if (!task)
+		return ERR_PTR(-ESRCH);
+
+	memcg = task->flags & PF_KTHREAD ? ERR_PTR(-ESRCH) :
+					   dma_heap_task_memcg(task);
+	if (!IS_ERR(memcg)) {
+		err = dma_heap_may_charge(task, memcg);
+		if (err) {
+			mem_cgroup_put(memcg);
+			memcg = ERR_PTR(err);
+		}
+	}
+	put_task_struct(task);
+	return memcg;
+}
+EXPORT_SYMBOL_IF_KUNIT(dma_heap_charge_target);
+
+/*
+ * The heap's allocate call, with @memcg (when not NULL, and accounting is
+ * on) as the active memcg: every accounted allocation the heap makes in
+ * it, its pages and the dma-buf's file alike, is charged there instead of
+ * to the caller. The reference held on @memcg keeps it alive throughout.
+ */
+static struct dma_buf *
+dma_heap_call_allocate(struct dma_heap *heap, unsigned long len,
+		       const struct dma_heap_allocation_data *req,
+		       struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *old;
+	struct dma_buf *dmabuf;
+
+	if (!memcg || !mem_accounting)
+		return heap->ops->allocate(heap, len, req->fd_flags,
+					   req->heap_flags);
+
+	old = set_active_memcg(memcg);
+	dmabuf = heap->ops->allocate(heap, len, req->fd_flags, req->heap_flags);
+	set_active_memcg(old);
+	return dmabuf;
+}
+
 /*
  * Allocate the buffer @req describes from @heap and reserve a descriptor
  * for it, reported in @req->fd. The descriptor is not installed yet: the
- * caller does that once the answer has reached user space.
+ * caller does that once the answer has reached user space. A bad
+ * charge_pid_fd fails the request before the heap is asked, whether or
+ * not mem_accounting is set, so that the same request gets the same
+ * answer on every system.
  */
 static struct dma_buf *dma_heap_allocate(struct dma_heap *heap,
-					 struct dma_heap_allocation_data *req)
+					 struct dma_heap_allocation_data *req,
+					 bool charge_fields)
 {
-	unsigned long len = dma_heap_check_request(req);
+	unsigned long len = dma_heap_check_request(req, charge_fields);
+	struct mem_cgroup *memcg;
 	struct dma_buf *dmabuf;
 	int fd;
 
 	if (!len)
 		return ERR_PTR(-EINVAL);
 
-	dmabuf = heap->ops->allocate(heap, len, req->fd_flags, req->heap_flags);
+	memcg = dma_heap_charge_target(charge_fields ? req->charge_pid_fd : 0);
+	if (IS_ERR(memcg))
+		return ERR_CAST(memcg);
+	dmabuf = dma_heap_call_allocate(heap, len, req, memcg);
+	mem_cgroup_put(memcg);
 	if (IS_ERR(dmabuf))
 		return dmabuf;
 
@@ -163,7 +349,8 @@ static long dma_heap_ioctl_alloc(struct file *file, unsigned int cmd,
 		goto out;
 	}
 
-	dmabuf = dma_heap_allocate(file->private_data, req);
+	dmabuf = dma_heap_allocate(file->private_data, req,
+				   dma_heap_has_charge_fields(in));
 	if (IS_ERR(dmabuf)) {
 		ret = PTR_ERR(dmabuf);
 		goto out;

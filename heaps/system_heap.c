@@ -20,8 +20,17 @@
  *
  * The buffer is static: its pages never move, so importers need no
  * pin/unpin or move_notify.
+ *
+ * With mem_accounting set (our default) every chunk is allocated with
+ * __GFP_ACCOUNT, so the page allocator charges it to the memory cgroup of
+ * the allocating task, or of the task a charge_pid_fd named (dma-heap.c
+ * makes that cgroup the active one), and uncharges it when it is freed.
+ * Nothing else is charged for the buffer: one charge, in one place, that
+ * lives exactly as long as the pages.
  */
 
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include <linux/container_of.h>
 #include <linux/dma-buf.h>
 #include <linux/dma-heap.h>
@@ -39,6 +48,8 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "../dma-buf-internal.h"
+#include "../dma-buf-kunit-hooks.h"
 #include "heap-helpers.h"
 
 /**
@@ -76,16 +87,27 @@ static const unsigned int system_heap_orders[] = {
  * reclaim or an allocation-failure warning, and fall back to smaller
  * ones. Only order 0 may work hard for its page. Every chunk is zeroed,
  * and higher orders are compound so that the pages know their chunk.
+ *
+ * Charged chunks: one that does not fit under the cgroup's memory.max
+ * fails its charge. Above order 0 that is at once (no reclaim), and the
+ * next order down is tried. Order 0 reclaims in the cgroup first and,
+ * with __GFP_RETRY_MAYFAIL, then fails instead of calling the OOM
+ * killer: a buffer too large for its cgroup is the caller's -ENOMEM,
+ * not the death of a process. The same flag keeps an order-0 page that
+ * the whole system lacks from OOM-killing anyone.
  */
-static gfp_t system_heap_gfp(unsigned int order)
+VISIBLE_IF_KUNIT gfp_t system_heap_gfp(unsigned int order)
 {
 	gfp_t gfp = GFP_HIGHUSER | __GFP_ZERO;
 
+	if (mem_accounting)
+		gfp |= __GFP_ACCOUNT | (order ? 0 : __GFP_RETRY_MAYFAIL);
 	if (!order)
 		return gfp;
 	return (gfp & ~__GFP_RECLAIM) | __GFP_NORETRY | __GFP_NOWARN |
 	       __GFP_COMP;
 }
+EXPORT_SYMBOL_IF_KUNIT(system_heap_gfp);
 
 static void system_heap_free_chunk(struct page *page, unsigned int bytes)
 {
@@ -220,6 +242,14 @@ static const struct dma_buf_ops system_heap_buf_ops = {
 	.detach = dma_heap_buffer_detach,
 };
 
+/* One zeroed chunk of 2^@order pages, or NULL. */
+VISIBLE_IF_KUNIT struct page *system_heap_alloc_chunk(unsigned int order)
+{
+	KUNIT_STATIC_STUB_REDIRECT(system_heap_alloc_chunk, order);
+	return alloc_pages(system_heap_gfp(order), order);
+}
+EXPORT_SYMBOL_IF_KUNIT(system_heap_alloc_chunk);
+
 /*
  * The largest chunk that fits in @left bytes, of an order no larger than
  * *@max_order, which is lowered to the order obtained so that orders that
@@ -235,7 +265,7 @@ static struct page *system_heap_get_chunk(unsigned long left,
 		order = system_heap_orders[i];
 		if (order > *max_order || left < (PAGE_SIZE << order))
 			continue;
-		page = alloc_pages(system_heap_gfp(order), order);
+		page = system_heap_alloc_chunk(order);
 		if (page) {
 			*max_order = order;
 			return page;
@@ -290,6 +320,16 @@ static int system_heap_get_pages(struct sg_table *chunks, unsigned long len)
 	return err;
 }
 
+/*
+ * The buffer is exported before its pages are gathered, and dropped again
+ * if they cannot be. The export allocates a file, an inode and a dentry,
+ * all charged to the memory cgroup like the pages; made after the pages,
+ * they could find the cgroup filled to its memory.max by them, and an
+ * ordinary small allocation at the limit calls the cgroup's OOM killer,
+ * where the pages themselves would only have failed. Until the pages are
+ * there nothing can reach the buffer: it has no descriptor yet, and its
+ * release frees whatever chunk table it has, empty or not.
+ */
 static struct dma_buf *system_heap_allocate(struct dma_heap *heap,
 					    unsigned long len, u32 fd_flags,
 					    u64 heap_flags)
@@ -305,10 +345,6 @@ static struct dma_buf *system_heap_allocate(struct dma_heap *heap,
 	dma_heap_buffer_init(&buf->hb, &system_heap_buffer_ops, len);
 	buf->heap = heap;
 
-	err = system_heap_get_pages(&buf->chunks, len);
-	if (err)
-		goto free_buffer;
-
 	exp_info.priv = &buf->hb;
 	exp_info.ops = &system_heap_buf_ops;
 	exp_info.size = len;
@@ -316,16 +352,19 @@ static struct dma_buf *system_heap_allocate(struct dma_heap *heap,
 	exp_info.exp_name = dma_heap_get_name(heap);
 	dmabuf = dma_buf_export(&exp_info);
 	if (IS_ERR(dmabuf)) {
-		err = PTR_ERR(dmabuf);
-		system_heap_free_chunks(&buf->chunks);
-		goto free_buffer;
+		dma_heap_buffer_fini(&buf->hb);
+		kfree(buf);
+		return dmabuf;
 	}
-	return dmabuf;
 
-free_buffer:
-	dma_heap_buffer_fini(&buf->hb);
-	kfree(buf);
-	return ERR_PTR(err);
+	err = system_heap_get_pages(&buf->chunks, len);
+	if (err) {
+		dma_buf_put(dmabuf);
+		return ERR_PTR(err);
+	}
+	if (mem_accounting)
+		dma_buf_note_charge(dmabuf, sg_page(buf->chunks.sgl), len);
+	return dmabuf;
 }
 
 static const struct dma_heap_ops system_heap_ops = {
@@ -343,3 +382,4 @@ static int __init system_heap_init(void)
 }
 module_init(system_heap_init);
 MODULE_IMPORT_NS(DMA_BUF);
+MODULE_IMPORT_NS(DMA_BUF_HEAP);

@@ -29,6 +29,12 @@ struct dma_heap;
  * return the new &struct dma_buf, holding the only reference, or an
  * ERR_PTR() (-ENOMEM when memory runs out, -EINTR when a fatal signal cut
  * a long allocation short), having freed everything it allocated.
+ *
+ * Memory accounting: when mem_accounting is set, a heap charges its pages
+ * by allocating them with __GFP_ACCOUNT. If the request named another
+ * process with charge_pid_fd, @allocate runs with that process's memory
+ * cgroup as the active memcg (set_active_memcg()), so the same flag
+ * charges the right cgroup without the heap knowing who asked.
  */
 struct dma_heap_ops {
 	struct dma_buf *(*allocate)(struct dma_heap *heap,
@@ -50,6 +56,14 @@ struct dma_heap_export_info {
 	const struct dma_heap_ops *ops;
 	void *priv;
 };
+
+/*
+ * The dma_heap.mem_accounting parameter (Linux 7.0): whether heaps charge
+ * the pages of their buffers to the allocating task's memory cgroup, with
+ * __GFP_ACCOUNT. Fixed at boot. Ours defaults to on
+ * (CONFIG_DMABUF_HEAPS_MEM_ACCOUNTING); upstream's to off.
+ */
+extern bool mem_accounting;
 
 void *dma_heap_get_drvdata(struct dma_heap *heap);
 

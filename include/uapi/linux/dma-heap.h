@@ -34,15 +34,25 @@
  * @fd_flags: flags of the new descriptor, a subset of
  *	%DMA_HEAP_VALID_FD_FLAGS
  * @heap_flags: flags for the heap, a subset of %DMA_HEAP_VALID_HEAP_FLAGS
+ * @charge_pid_fd: 0, or a pidfd (from pidfd_open() or clone3()) of the
+ *	process whose memory cgroup is charged for the buffer instead of the
+ *	caller's. Zero means "the caller", so a pidfd numbered 0 cannot be
+ *	passed (dup() it first).
+ * @__padding: reserved, must be zero
  *
  * The layout has no implicit padding and is the same for 32-bit and 64-bit
- * callers.
+ * callers. Its first 24 bytes are the whole struct of Linux 6.12. The
+ * kernel reads @charge_pid_fd and @__padding only from a request of
+ * exactly this size; one of any other size (6.12's 24 bytes, or a longer
+ * struct) is read as 6.12 reads it, its first 24 bytes.
  */
 struct dma_heap_allocation_data {
 	__u64 len;
 	__u32 fd;
 	__u32 fd_flags;
 	__u64 heap_flags;
+	__u32 charge_pid_fd;
+	__u32 __padding;
 };
 
 #define DMA_HEAP_IOC_MAGIC		'H'
