@@ -27,19 +27,6 @@
 
 #include "dma-heap-kunit.h"
 
-/* Set the thread's soft RLIMIT_NOFILE to @cur; returns the old one. */
-static unsigned long set_nofile(unsigned long cur)
-{
-	struct rlimit *rlim = current->signal->rlim + RLIMIT_NOFILE;
-	unsigned long old;
-
-	task_lock(current->group_leader);
-	old = rlim->rlim_cur;
-	rlim->rlim_cur = cur;
-	task_unlock(current->group_leader);
-	return old;
-}
-
 static void alloc_without_descriptor_emfile(struct kunit *test)
 {
 	struct mock_heap *mh = mock_heap_add(test);

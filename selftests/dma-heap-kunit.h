@@ -21,6 +21,10 @@
 #include <linux/module.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/resource.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 
@@ -49,6 +53,7 @@ struct mock_heap {
 	u32 fd_flags;
 	u64 heap_flags;
 	int fail;		/* errno the next allocates return */
+	bool saw_active_memcg;	/* the latest ran with a memcg to charge */
 	bool retired;		/* its case is over: refuse everything */
 };
 
@@ -88,6 +93,9 @@ static inline struct dma_buf *mock_allocate(struct dma_heap *heap,
 	mh->len = len;
 	mh->fd_flags = fd_flags;
 	mh->heap_flags = heap_flags;
+#ifdef CONFIG_MEMCG
+	mh->saw_active_memcg = current->active_memcg;
+#endif
 	atomic_inc(&mh->calls);
 	if (mh->fail)
 		return ERR_PTR(mh->fail);
@@ -215,6 +223,22 @@ static inline struct file *heap_open(struct kunit *test, const char *name)
 	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, file_drop, file),
 			0);
 	return file;
+}
+
+/*
+ * Set the KUnit thread's soft RLIMIT_NOFILE to @cur; returns the old one.
+ * The thread has a signal struct of its own, so only it is affected.
+ */
+static inline unsigned long set_nofile(unsigned long cur)
+{
+	struct rlimit *rlim = current->signal->rlim + RLIMIT_NOFILE;
+	unsigned long old;
+
+	task_lock(current->group_leader);
+	old = rlim->rlim_cur;
+	rlim->rlim_cur = cur;
+	task_unlock(current->group_leader);
+	return old;
 }
 
 static inline long heap_ioctl(struct file *file, unsigned int cmd,

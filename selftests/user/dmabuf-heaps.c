@@ -27,6 +27,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,8 +56,12 @@
 #include "dmabuf-util.h"
 
 /* The ABI, fixed for user space, the same on every architecture. */
-static_assert(sizeof(struct dma_heap_allocation_data) == 24, "abi");
-static_assert(DMA_HEAP_IOCTL_ALLOC == 0xc0184800, "abi");
+static_assert(sizeof(struct dma_heap_allocation_data) == 32, "abi");
+static_assert(offsetof(struct dma_heap_allocation_data, charge_pid_fd) == 24,
+	      "abi: 6.12's whole struct comes first");
+static_assert(DMA_HEAP_IOCTL_ALLOC == 0xc0204800, "abi");
+/* The number of 6.12's 24-byte struct, which every kernel still takes. */
+#define DMA_HEAP_IOCTL_ALLOC_6_12	0xc0184800u
 static_assert(DMA_HEAP_VALID_FD_FLAGS == (O_CLOEXEC | O_ACCMODE), "abi");
 static_assert(DMA_HEAP_VALID_HEAP_FLAGS == 0, "abi");
 
@@ -746,6 +751,24 @@ TEST_F(dma_heap, alloc_shorter_struct_accepted)
 	close(req.fd);
 }
 
+/* 6.12's struct and command number: the same allocation as ever. */
+TEST_F(dma_heap, alloc_6_12_struct_accepted)
+{
+	struct {
+		__u64 len;
+		__u32 fd;
+		__u32 fd_flags;
+		__u64 heap_flags;
+	} req = { .len = MiB, .fd_flags = O_RDWR | O_CLOEXEC };
+	int heap = self->system;
+
+	static_assert(sizeof(req) == 24, "6.12's struct");
+	ASSERT_EQ(0, ioctl(heap, DMA_HEAP_IOCTL_ALLOC_6_12, &req));
+	ASSERT_EQ((off_t)MiB, buf_size(req.fd));
+	ASSERT_TRUE(fcntl(req.fd, F_GETFD) & FD_CLOEXEC);
+	close(req.fd);
+}
+
 /* A newer, longer struct: the extra bytes are ignored and left alone. */
 TEST_F(dma_heap, alloc_longer_struct_accepted)
 {
@@ -765,6 +788,32 @@ TEST_F(dma_heap, alloc_longer_struct_accepted)
 	ASSERT_EQ(~0ull, req.extra[1]);
 	ASSERT_EQ(42ull, req.extra[2]);
 	close(req.req.fd);
+}
+
+/*
+ * 6.12's own compatibility test sends 48 bytes, with -1 where charge_pid_fd
+ * now is: only a request of exactly 32 bytes has that field, so this one
+ * is read as 6.12 reads it.
+ */
+TEST_F(dma_heap, alloc_longer_struct_tail_ignored)
+{
+	struct {
+		__u64 len;
+		__u32 fd;
+		__u32 fd_flags;
+		__u64 heap_flags;
+		__u64 garbage[3];
+	} req = {
+		.len = MiB,
+		.fd_flags = O_RDWR,
+		.garbage = { 0xffffffff, 0x88888888, 0x11111111 },
+	};
+	const unsigned int cmd = _IOWR(DMA_HEAP_IOC_MAGIC, 0, typeof(req));
+
+	ASSERT_EQ(0, ioctl(self->system, cmd, &req));
+	ASSERT_EQ((off_t)MiB, buf_size(req.fd));
+	ASSERT_EQ(0xffffffffull, req.garbage[0]);
+	close(req.fd);
 }
 
 /* Numbers other than the allocation, and an allocation without input. */
