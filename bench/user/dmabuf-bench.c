@@ -26,6 +26,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -37,7 +39,8 @@
 #include "sw-sync-abi.h"
 
 /* Fail the build, not the benchmark, if a header drifted from the ABI. */
-static_assert(DMA_HEAP_IOCTL_ALLOC == 0xc0184800, "abi");
+/* The 32-byte struct with charge_pid_fd; 6.12 takes it too. */
+static_assert(DMA_HEAP_IOCTL_ALLOC == 0xc0204800, "abi");
 static_assert(DMA_BUF_IOCTL_SYNC == 0x40086200, "abi");
 static_assert(SYNC_IOC_MERGE == 0xc0303e03, "abi");
 static_assert(SYNC_IOC_FILE_INFO == 0xc0383e04, "abi");
@@ -49,6 +52,8 @@ static_assert(UDMABUF_CREATE == 0x40187542, "abi");
 #define TARGET_PARAM	"/sys/module/dma_buf_bench/parameters/target_us"
 #define SYSTEM_HEAP	"/dev/dma_heap/system"
 #define UDMABUF_DEV	"/dev/udmabuf"
+#define CGROOT		"/sys/fs/cgroup"
+#define BENCH_CGROUP	CGROOT "/dmabuf-bench"
 
 #define KiB		1024ul
 #define MiB		(1024ul * KiB)
@@ -84,6 +89,7 @@ static char why[160];
  * @fence: one unsignalled fence on each of @timeline
  * @merged: sync_files built by merging during setup (A, B, A+B)
  * @info: room for what SYNC_IOC_FILE_INFO reports about 32 fences
+ * @in_cgroup: the process moved to BENCH_CGROUP for the case
  *
  * Every descriptor starts as -1; ctx_release() closes whatever setup
  * opened, so a case needs no teardown of its own.
@@ -100,6 +106,7 @@ struct bench_ctx {
 	int fence[MERGE_FENCES];
 	int merged[3];
 	struct sync_fence_info info[MERGE_FENCES];
+	bool in_cgroup;
 };
 
 /**
@@ -411,6 +418,48 @@ static int setup_heap(struct bench_ctx *ctx)
 	return open_dev(SYSTEM_HEAP, &ctx->dev);
 }
 
+static int write_file(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -1 : 0;
+}
+
+/* Move this process into @group (its cgroup.procs); 0 or -1. */
+static int enter_cgroup(const char *group)
+{
+	char path[128], pid[16];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", group);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return write_file(path, pid);
+}
+
+/*
+ * The heap, allocated from a memory cgroup of the benchmark's own (not
+ * the root, which is never charged): what heap memory accounting costs,
+ * where the kernel has it, against the plain cases.
+ */
+static int setup_heap_memcg(struct bench_ctx *ctx)
+{
+	if (access(CGROOT "/cgroup.controllers", F_OK) &&
+	    mount("none", CGROOT, "cgroup2", 0, NULL))
+		return fail("mount cgroup2");
+	if (write_file(CGROOT "/cgroup.subtree_control", "+memory"))
+		return fail("enable the memory controller");
+	if (mkdir(BENCH_CGROUP, 0755) && errno != EEXIST)
+		return fail("mkdir " BENCH_CGROUP);
+	if (enter_cgroup(BENCH_CGROUP))
+		return fail("enter " BENCH_CGROUP);
+	ctx->in_cgroup = true;
+	return setup_heap(ctx);
+}
+
 static int setup_heap_buf(struct bench_ctx *ctx)
 {
 	if (open_dev(SYSTEM_HEAP, &ctx->dev))
@@ -612,6 +661,14 @@ static const struct bench_case cases[] = {
 	{ "user.heap_alloc_free_64k", 64 * KiB, setup_heap, op_heap_alloc_free },
 	{ "user.heap_alloc_free_1m", MiB, setup_heap, op_heap_alloc_free },
 	{ "user.heap_alloc_free_64m", 64 * MiB, setup_heap, op_heap_alloc_free },
+	{ "user.heap_alloc_free_4k_memcg", 4 * KiB, setup_heap_memcg,
+	  op_heap_alloc_free },
+	{ "user.heap_alloc_free_64k_memcg", 64 * KiB, setup_heap_memcg,
+	  op_heap_alloc_free },
+	{ "user.heap_alloc_free_1m_memcg", MiB, setup_heap_memcg,
+	  op_heap_alloc_free },
+	{ "user.heap_alloc_free_64m_memcg", 64 * MiB, setup_heap_memcg,
+	  op_heap_alloc_free },
 	{ "user.mmap_touch_64m", 64 * MiB, setup_heap_buf, op_mmap_touch },
 	{ "user.mmap_touch_256m", 256 * MiB, setup_heap_buf, op_mmap_touch },
 	{ "user.sync_start_end", MiB, setup_heap_buf, op_sync_start_end },
@@ -669,6 +726,10 @@ static void ctx_release(struct bench_ctx *ctx)
 	close_if_open(&ctx->buf);
 	close_if_open(&ctx->memfd);
 	close_if_open(&ctx->dev);
+	if (ctx->in_cgroup && enter_cgroup(CGROOT))
+		fprintf(stderr, "dmabuf-bench: back to the root cgroup: %s\n",
+			strerror(errno));
+	ctx->in_cgroup = false;
 	if (ctx->map != MAP_FAILED && munmap(ctx->map, ctx->size))
 		fprintf(stderr, "dmabuf-bench: munmap: %s\n", strerror(errno));
 	ctx->map = MAP_FAILED;
