@@ -3,7 +3,8 @@
  * Heap memory and memory cgroups: DMA_HEAP_IOCTL_ALLOC charges the system
  * heap's pages to the allocating process's cgroup (or, with
  * charge_pid_fd, to another process's), memory.max holds for them, and
- * the charge goes when the last reference to the buffer does.
+ * the charge goes when the last reference to the buffer does (a
+ * descriptor, a mapping, a kernel importer, another process's reference).
  *
  * Each case runs in a cgroup of its own, made under a cgroup2 mount (the
  * fixture mounts one at /sys/fs/cgroup if there is none) with the memory
@@ -55,6 +56,7 @@
 #include "../kselftest_harness.h"
 #pragma GCC diagnostic pop
 
+#include "dmabuf-test-ctl.h"
 #include "dmabuf-util.h"
 
 #define MiB		(1024l * 1024)
@@ -62,6 +64,7 @@
 #define CGROOT		"/sys/fs/cgroup"
 #define HEAPS		"/dev/dma_heap"
 #define ACCOUNTING	"/sys/module/dma_heap/parameters/mem_accounting"
+#define BUFINFO		"/sys/kernel/debug/dma_buf/bufinfo"
 
 /* How far memory.current may be off: per-CPU stock and small change. */
 static long slack(void)
@@ -178,6 +181,21 @@ static bool fdinfo_has(int fd, const char *path)
 	snprintf(name, sizeof(name), "/proc/self/fdinfo/%d", fd);
 	snprintf(line, sizeof(line), "memcg:\t%s\n", path);
 	v = read_whole(name);
+	found = v && strstr(v, line);
+	free(v);
+	return found;
+}
+
+/* Whether bufinfo lists a buffer of @bytes charged to cgroup @path. */
+static bool bufinfo_has(long bytes, const char *path)
+{
+	char line[PATH_MAX + 64];
+	bool found;
+	char *v;
+
+	snprintf(line, sizeof(line), "\tMemcg charged: %ld bytes to %s\n",
+		 bytes, path);
+	v = read_whole(BUFINFO);
 	found = v && strstr(v, line);
 	free(v);
 	return found;
@@ -336,6 +354,9 @@ TEST_F(memcg, charge_and_uncharge)
 	/* fdinfo: the bytes, and the group's path below the root. */
 	ASSERT_EQ(buf_len, fdinfo_num(fd, "memcg_charged:\t"));
 	ASSERT_TRUE(fdinfo_has(fd, strrchr(self->group, '/')));
+	/* bufinfo, where debugfs is mounted: the same, absolute. */
+	if (!access(BUFINFO, R_OK))
+		ASSERT_TRUE(bufinfo_has(buf_len, strrchr(self->group, '/')));
 	close(fd);
 	ASSERT_GE(slack(), cg_read(self->group, "memory.current") - before);
 }
@@ -382,6 +403,31 @@ TEST_F(memcg, mmap_kept_after_close)
 		     buf_len / 1024);
 	ASSERT_LE(buf_len - slack(), cg_read(self->group, "memory.current") - before);
 	munmap(map, buf_len);
+	ASSERT_GE(slack(), cg_read(self->group, "memory.current") - before);
+}
+
+/* A kernel importer's reference keeps the buffer, and its charge. */
+TEST_F(memcg, kernel_import_keeps_the_charge)
+{
+	long before = cg_read(self->group, "memory.current");
+	int ctl = open(DMABUF_TEST_EXPORTER_PATH, O_RDWR | O_CLOEXEC);
+	long rose;
+	int fd;
+
+	if (ctl < 0)
+		SKIP(return, "no test exporter at %s", DMABUF_TEST_EXPORTER_PATH);
+	fd = alloc_for(self->system, buf_len, 0);
+	ASSERT_LE(0, fd);
+	/* The attachment, and its reference, last until ctl is closed. */
+	ASSERT_EQ(0, test_attach(ctl, fd, 0));
+	close(fd);
+	rose = cg_read(self->group, "memory.current") - before;
+	if (!self->charging) {
+		close(ctl);
+		SKIP(return, NO_CHARGE, rose / 1024, buf_len / 1024);
+	}
+	ASSERT_LE(buf_len - slack(), rose);
+	close(ctl);
 	ASSERT_GE(slack(), cg_read(self->group, "memory.current") - before);
 }
 
