@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Allocation points of the DMA-BUF core that our KUnit suites can make
- * fail on purpose, by redirecting them with kunit_activate_static_stub().
+ * Internals of the DMA-BUF core that our KUnit suites reach: allocation
+ * points and lookups they can make fail on purpose, by redirecting them
+ * with kunit_activate_static_stub(), and a few checks and choices they
+ * call directly.
  *
  * Private to drivers/dma-buf and its selftests, never part of the API. In
  * a kernel without KUnit every function below is static to its file and
- * nothing here is declared; with KUnit they are global, exported to the
- * EXPORTED_FOR_KUNIT_TESTING namespace only, and begin with
- * KUNIT_STATIC_STUB_REDIRECT(), which costs one static-key test while no
- * suite runs.
+ * nothing here is declared; with KUnit they are global and exported to
+ * the EXPORTED_FOR_KUNIT_TESTING namespace only. Those a suite redirects
+ * begin with KUNIT_STATIC_STUB_REDIRECT(), which costs one static-key
+ * test while no suite runs.
  */
 #ifndef DMA_BUF_KUNIT_HOOKS_H
 #define DMA_BUF_KUNIT_HOOKS_H

@@ -24,9 +24,10 @@
  * With mem_accounting set (our default) every chunk is allocated with
  * __GFP_ACCOUNT, so the page allocator charges it to the memory cgroup of
  * the allocating task, or of the task a charge_pid_fd named (dma-heap.c
- * makes that cgroup the active one), and uncharges it when it is freed.
- * Nothing else is charged for the buffer: one charge, in one place, that
- * lives exactly as long as the pages.
+ * makes that cgroup the active one), and uncharges it when it is freed:
+ * one charge per chunk, made by the page allocator, that lives exactly as
+ * long as the pages. (The dma-buf's file, like every file, is charged by
+ * the slab allocator.)
  */
 
 #include <kunit/static_stub.h>

@@ -125,21 +125,38 @@ static void charge_target_needs_a_pidfd(struct kunit *test)
 		put_unused_fd(zero);
 }
 
-/* The ioctl with @req at @u; returns its result. */
-static long alloc_request(struct kunit *test, struct file *heap,
-			  const struct dma_heap_allocation_data *req,
-			  void __user *u, unsigned int cmd)
+/*
+ * The heap a case allocates from (a mock heap of its own, or the system
+ * heap), its node opened, and user memory for the request.
+ */
+struct mock_case {
+	struct mock_heap *mh;
+	struct file *heap;
+	void __user *u;
+};
+
+static struct mock_case mock_case(struct kunit *test)
 {
-	KUNIT_ASSERT_EQ(test, copy_to_user(u, req, sizeof(*req)), 0);
-	return heap_ioctl(heap, cmd, u);
+	struct mock_case c = { .mh = mock_heap_add(test) };
+
+	c.heap = heap_open(test, c.mh->name);
+	c.u = dmabuf_kunit_user_pages(test, 1);
+	return c;
+}
+
+/* The ioctl @cmd with @req in the case's user memory; its result. */
+static long alloc_request(struct kunit *test, const struct mock_case *c,
+			  const struct dma_heap_allocation_data *req,
+			  unsigned int cmd)
+{
+	KUNIT_ASSERT_EQ(test, copy_to_user(c->u, req, sizeof(*req)), 0);
+	return heap_ioctl(c->heap, cmd, c->u);
 }
 
 /* A bad charge_pid_fd or __padding: refused before the heap is asked. */
 static void bad_charge_fields_fail_early(struct kunit *test)
 {
-	struct mock_heap *mh = mock_heap_add(test);
-	struct file *heap = heap_open(test, mh->name);
-	void __user *u = dmabuf_kunit_user_pages(test, 1);
+	struct mock_case c = mock_case(test);
 	struct dma_heap_allocation_data req = {
 		.len = PAGE_SIZE,
 		.fd_flags = O_RDWR,
@@ -147,14 +164,14 @@ static void bad_charge_fields_fail_early(struct kunit *test)
 	};
 	struct dma_heap_allocation_data back;
 
-	KUNIT_EXPECT_EQ(test, alloc_request(test, heap, &req, u,
+	KUNIT_EXPECT_EQ(test, alloc_request(test, &c, &req,
 					    DMA_HEAP_IOCTL_ALLOC), -EBADF);
 	req.charge_pid_fd = 0;
 	req.__padding = 1;
-	KUNIT_EXPECT_EQ(test, alloc_request(test, heap, &req, u,
+	KUNIT_EXPECT_EQ(test, alloc_request(test, &c, &req,
 					    DMA_HEAP_IOCTL_ALLOC), -EINVAL);
-	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 0);
-	KUNIT_ASSERT_EQ(test, copy_from_user(&back, u, sizeof(back)), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c.mh->calls), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&back, c.u, sizeof(back)), 0);
 	KUNIT_EXPECT_EQ(test, back.fd, 0);
 }
 
@@ -164,9 +181,7 @@ static void bad_charge_fields_fail_early(struct kunit *test)
  */
 static void old_struct_charges_the_caller(struct kunit *test)
 {
-	struct mock_heap *mh = mock_heap_add(test);
-	struct file *heap = heap_open(test, mh->name);
-	void __user *u = dmabuf_kunit_user_pages(test, 1);
+	struct mock_case c = mock_case(test);
 	struct dma_heap_allocation_data req = {
 		.len = PAGE_SIZE,
 		.fd_flags = O_RDWR | O_CLOEXEC,
@@ -174,11 +189,11 @@ static void old_struct_charges_the_caller(struct kunit *test)
 		.charge_pid_fd = INT_MAX,
 	};
 
-	KUNIT_ASSERT_EQ(test, alloc_request(test, heap, &req, u,
+	KUNIT_ASSERT_EQ(test, alloc_request(test, &c, &req,
 					    DMA_HEAP_IOCTL_ALLOC_6_12), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 1);
-	KUNIT_EXPECT_FALSE(test, mh->saw_active_memcg);
-	KUNIT_ASSERT_EQ(test, copy_from_user(&req, u, sizeof(req)), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c.mh->calls), 1);
+	KUNIT_EXPECT_FALSE(test, c.mh->saw_active_memcg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&req, c.u, sizeof(req)), 0);
 	/* The bytes past 6.12's struct were neither read nor written. */
 	KUNIT_EXPECT_EQ(test, req.charge_pid_fd, INT_MAX);
 	close_fd(req.fd);
@@ -198,26 +213,26 @@ static struct mem_cgroup *root_is_the_target(u32 pidfd)
  */
 static void named_process_is_the_active_memcg(struct kunit *test)
 {
-	struct mock_heap *mh = mock_heap_add(test);
-	struct file *heap = heap_open(test, mh->name);
-	void __user *u = dmabuf_kunit_user_pages(test, 1);
+	struct mock_case c = mock_case(test);
 	struct dma_heap_allocation_data req = {
 		.len = PAGE_SIZE,
 		.fd_flags = O_RDWR | O_CLOEXEC,
 		.charge_pid_fd = INT_MAX,
 	};
 	struct dma_heap_allocation_data back;
+	struct mem_cgroup *root = get_mem_cgroup_from_mm(NULL);
 
-	if (!IS_ENABLED(CONFIG_MEMCG) || !get_mem_cgroup_from_mm(NULL))
+	mem_cgroup_put(root);
+	if (!IS_ENABLED(CONFIG_MEMCG) || !root)
 		kunit_skip(test, "no memory cgroups");
 	kunit_activate_static_stub(test, dma_heap_charge_target,
 				   root_is_the_target);
 
 	accounting_set(test, true);
-	KUNIT_ASSERT_EQ(test, alloc_request(test, heap, &req, u,
+	KUNIT_ASSERT_EQ(test, alloc_request(test, &c, &req,
 					    DMA_HEAP_IOCTL_ALLOC), 0);
-	KUNIT_EXPECT_TRUE(test, mh->saw_active_memcg);
-	KUNIT_ASSERT_EQ(test, copy_from_user(&back, u, sizeof(back)), 0);
+	KUNIT_EXPECT_TRUE(test, c.mh->saw_active_memcg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&back, c.u, sizeof(back)), 0);
 	close_fd(back.fd);
 #ifdef CONFIG_MEMCG
 	/* And it is restored: the KUnit thread had none before. */
@@ -225,12 +240,12 @@ static void named_process_is_the_active_memcg(struct kunit *test)
 #endif
 
 	mem_accounting = false;
-	KUNIT_ASSERT_EQ(test, alloc_request(test, heap, &req, u,
+	KUNIT_ASSERT_EQ(test, alloc_request(test, &c, &req,
 					    DMA_HEAP_IOCTL_ALLOC), 0);
-	KUNIT_EXPECT_FALSE(test, mh->saw_active_memcg);
-	KUNIT_ASSERT_EQ(test, copy_from_user(&back, u, sizeof(back)), 0);
+	KUNIT_EXPECT_FALSE(test, c.mh->saw_active_memcg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&back, c.u, sizeof(back)), 0);
 	close_fd(back.fd);
-	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c.mh->calls), 2);
 }
 
 /*
@@ -239,9 +254,7 @@ static void named_process_is_the_active_memcg(struct kunit *test)
  */
 static void longer_struct_has_no_charge_fields(struct kunit *test)
 {
-	struct mock_heap *mh = mock_heap_add(test);
-	struct file *heap = heap_open(test, mh->name);
-	void __user *u = dmabuf_kunit_user_pages(test, 1);
+	struct mock_case c = mock_case(test);
 	struct {
 		struct dma_heap_allocation_data req;
 		u64 more;
@@ -254,12 +267,12 @@ static void longer_struct_has_no_charge_fields(struct kunit *test)
 		},
 	};
 
-	KUNIT_ASSERT_EQ(test, copy_to_user(u, &big, sizeof(big)), 0);
-	KUNIT_ASSERT_EQ(test, heap_ioctl(heap, _IOWR(DMA_HEAP_IOC_MAGIC, 0,
-						     typeof(big)), u), 0);
-	KUNIT_EXPECT_EQ(test, atomic_read(&mh->calls), 1);
-	KUNIT_EXPECT_FALSE(test, mh->saw_active_memcg);
-	KUNIT_ASSERT_EQ(test, copy_from_user(&big, u, sizeof(big)), 0);
+	KUNIT_ASSERT_EQ(test, copy_to_user(c.u, &big, sizeof(big)), 0);
+	KUNIT_ASSERT_EQ(test, heap_ioctl(c.heap, _IOWR(DMA_HEAP_IOC_MAGIC, 0,
+						       typeof(big)), c.u), 0);
+	KUNIT_EXPECT_EQ(test, atomic_read(&c.mh->calls), 1);
+	KUNIT_EXPECT_FALSE(test, c.mh->saw_active_memcg);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&big, c.u, sizeof(big)), 0);
 	KUNIT_EXPECT_EQ(test, big.req.charge_pid_fd, INT_MAX);
 	KUNIT_EXPECT_EQ(test, big.req.__padding, 1);
 	close_fd(big.req.fd);
@@ -305,8 +318,10 @@ static struct page *failing_alloc_chunk(unsigned int order)
 static void fail_at(struct kunit *test, unsigned long pages,
 		    unsigned int fail_from, unsigned long nofile, int err)
 {
-	struct file *heap = heap_open(test, "system");
-	void __user *u = dmabuf_kunit_user_pages(test, 1);
+	struct mock_case c = {
+		.heap = heap_open(test, "system"),
+		.u = dmabuf_kunit_user_pages(test, 1),
+	};
 	struct dma_heap_allocation_data req = {
 		.len = pages * PAGE_SIZE,
 		.fd_flags = O_RDWR,
@@ -324,14 +339,14 @@ static void fail_at(struct kunit *test, unsigned long pages,
 	kunit_activate_static_stub(test, system_heap_alloc_chunk,
 				   failing_alloc_chunk);
 	nofile = set_nofile(nofile);
-	ret = alloc_request(test, heap, &req, u, DMA_HEAP_IOCTL_ALLOC);
+	ret = alloc_request(test, &c, &req, DMA_HEAP_IOCTL_ALLOC);
 	set_nofile(nofile);
 	kunit_deactivate_static_stub(test, system_heap_alloc_chunk);
 	/* A buffer made and then dropped is released by delayed fput. */
 	flush_delayed_fput();
 
 	KUNIT_EXPECT_EQ(test, ret, err);
-	KUNIT_ASSERT_EQ(test, copy_from_user(&req, u, sizeof(req)), 0);
+	KUNIT_ASSERT_EQ(test, copy_from_user(&req, c.u, sizeof(req)), 0);
 	KUNIT_EXPECT_EQ(test, req.fd, 0);
 	for (i = 0; i < log->count; i++) {
 		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(log->pages[i]), 1,

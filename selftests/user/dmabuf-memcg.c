@@ -103,7 +103,7 @@ static int write_str(const char *path, const char *value)
 	return ret;
 }
 
-/* A number read from @group's @file ("max" reads as LONG_MAX). */
+/* The number in @group's @file (memory.current), or -1. */
 static long cg_read(const char *group, const char *file)
 {
 	char path[PATH_MAX], *v;
@@ -111,29 +111,26 @@ static long cg_read(const char *group, const char *file)
 
 	snprintf(path, sizeof(path), "%s/%s", group, file);
 	v = read_whole(path);
-	if (!v)
-		return -1;
-	n = strncmp(v, "max", 3) ? atol(v) : LONG_MAX;
+	n = v ? atol(v) : -1;
 	free(v);
 	return n;
 }
 
-/* The value of @key in a flat keyed file such as memory.stat. */
+/* The value of @key in a flat keyed file such as memory.stat, or -1. */
 static long cg_key(const char *group, const char *file, const char *key)
 {
-	char path[PATH_MAX], *v, *line;
+	char path[PATH_MAX], *v, *line, *save;
 	size_t len = strlen(key);
 	long n = -1;
 
 	snprintf(path, sizeof(path), "%s/%s", group, file);
 	v = read_whole(path);
-	for (line = v; line && *line; line = strchr(line, '\n') + 1) {
+	for (line = v ? strtok_r(v, "\n", &save) : NULL; line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (!strncmp(line, key, len) && line[len] == ' ') {
 			n = atol(line + len + 1);
 			break;
 		}
-		if (!strchr(line, '\n'))
-			break;
 	}
 	free(v);
 	return n;
